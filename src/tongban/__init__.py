@@ -1,0 +1,1 @@
+"""通办 (tongban): an integrated government service platform."""

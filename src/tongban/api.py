@@ -1,0 +1,52 @@
+"""One NinjaAPI for the platform: every app's router, one error format `{code, message}`."""
+
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from tongban.catalog.api import router as catalog_router
+from tongban.core.errors import DomainError
+from tongban.org.api import router as org_router
+
+api = NinjaAPI(
+    title="通办 tongban API",
+    version="1",
+    description="Integrated government service platform. Errors are JSON `{code, message}`.",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+api.add_router("/catalog", catalog_router)
+api.add_router("/org", org_router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    first = exc.errors[0] if exc.errors else {}
+    location = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "body", "path", "form"))
+    message = _("Invalid value for %(field)s: %(reason)s") % {
+        "field": location or "request", "reason": first.get("msg", "")
+    }
+    return api.create_response(
+        request,
+        {"code": "validation_error", "message": message, "field": location,
+         "errors": [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", "")} for e in exc.errors]},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return api.create_response(
+        request, {"code": "unauthorized", "message": _("Please sign in first.")}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)

@@ -1,0 +1,128 @@
+"""Writes of the platform core: the holiday calendar and the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongban.core import calendar
+from tongban.core.calendar_import import YearSchedule
+from tongban.core.errors import InvalidInput
+from tongban.core.models import AuditEntry, AuditHead, CalendarDay, CalendarSource, CalendarYear
+
+GENESIS_HASH = "0" * 64
+
+
+# -- calendar ------------------------------------------------------------------------------
+HOLIDAY_NAMES_ZH = {
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节", "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def _package_years() -> dict[int, list[tuple[date, str, str]]]:
+    import chinese_calendar
+
+    by_year: dict[int, list[tuple[date, str, str]]] = {}
+    for day, name in chinese_calendar.holidays.items():
+        by_year.setdefault(day.year, []).append((day, "holiday", HOLIDAY_NAMES_ZH.get(name, name)))
+    for day, name in chinese_calendar.workdays.items():
+        if day.weekday() >= 5:  # the package lists make-up days; weekdays are working anyway
+            by_year.setdefault(day.year, []).append((day, "workday", HOLIDAY_NAMES_ZH.get(name, name)))
+    return by_year
+
+
+@transaction.atomic
+def calendar_seed_from_package() -> list[int]:
+    """Load every year `chinese-calendar` covers that the database does not have yet.
+    Idempotent; years imported by an admin are never overwritten. Returns the years added."""
+    have = set(CalendarYear.objects.values_list("year", flat=True))
+    added = []
+    for year, rows in sorted(_package_years().items()):
+        if year in have:
+            continue
+        cy = CalendarYear.objects.create(year=year, source=CalendarSource.SEED, note="chinese-calendar")
+        CalendarDay.objects.bulk_create(
+            CalendarDay(calendar_year=cy, date=d, kind=k, name=n) for d, k, n in rows
+        )
+        added.append(year)
+    if added:
+        transaction.on_commit(calendar.invalidate)
+    return added
+
+
+@transaction.atomic
+def calendar_import(*, schedule: YearSchedule, replace: bool = False, actor=None) -> CalendarYear:
+    existing = CalendarYear.objects.filter(year=schedule.year).first()
+    if existing and not replace:
+        raise InvalidInput(
+            _("The year %(year)s is already covered; import with --replace to correct it.")
+            % {"year": schedule.year},
+            field="year",
+        )
+    if existing:
+        existing.delete()
+    cy = CalendarYear(year=schedule.year, source=CalendarSource.IMPORT, note=schedule.note[:200])
+    cy.full_clean()
+    cy.save()
+    CalendarDay.objects.bulk_create(
+        CalendarDay(calendar_year=cy, date=d, kind=kind, name=name)
+        for d, (kind, name) in sorted(schedule.days.items())
+    )
+    audit_record(
+        actor=actor,
+        action="calendar.import",
+        object_type="calendar_year",
+        object_id=str(schedule.year),
+        detail={"days": len(schedule.days), "replaced": bool(existing)},
+    )
+    transaction.on_commit(calendar.invalidate)
+    return cy
+
+
+# -- audit log -----------------------------------------------------------------------------
+def audit_entry_hash(*, prev_hash: str, at: str, actor_label: str, action: str, object_type: str,
+                     object_id: str, purpose: str, detail: dict) -> str:
+    payload = json.dumps(
+        [prev_hash, at, actor_label, action, object_type, object_id, purpose, detail],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def audit_record(*, actor, action: str, object_type: str, object_id: str, purpose: str = "",
+                 detail: dict | None = None) -> AuditEntry:
+    """Append one audit entry to the chain. Call inside the transaction of the audited act."""
+    detail = detail or {}
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().filter(id=1).first()
+        if head is None:
+            head = AuditHead.objects.create(id=1, last_hash=GENESIS_HASH, count=0)
+        at = timezone.now()
+        label = actor.get_username() if actor is not None and actor.is_authenticated else "system"
+        entry = AuditEntry(
+            at=at,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_label=label,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            purpose=purpose,
+            detail=detail,
+            prev_hash=head.last_hash,
+        )
+        entry.entry_hash = audit_entry_hash(
+            prev_hash=head.last_hash, at=at.isoformat(), actor_label=label, action=action,
+            object_type=object_type, object_id=object_id, purpose=purpose, detail=detail,
+        )
+        entry.save()
+        head.last_hash = entry.entry_hash
+        head.count += 1
+        head.save(update_fields=["last_hash", "count"])
+        return entry

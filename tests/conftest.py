@@ -1,0 +1,69 @@
+"""Shared fixtures: the working-day calendar, a small organisation and personas.
+
+Personas (permission tests read like sentences):
+  fd_clerk / fd_approver  - window clerk and approver of 沣东新城
+  jh_clerk                - window clerk of 泾河新城
+  fd_admin                - center administrator of 沣东 (sees its street station too)
+  leader                  - bureau leader (sees every center of the region)
+"""
+
+import pytest
+
+from tests import factories
+from tongban.core import calendar
+from tongban.core.services import calendar_seed_from_package
+from tongban.org.models import CenterLevel, Role
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    calendar.invalidate()
+    yield
+    calendar.invalidate()
+
+
+@pytest.fixture
+def seeded_calendar(db):
+    calendar_seed_from_package()
+    calendar.invalidate()
+    return calendar.get_calendar()
+
+
+@pytest.fixture
+def org(db, seeded_calendar):
+    area = factories.center("xixian", "西咸新区政务服务中心", level=CenterLevel.AREA)
+    fengdong = factories.center("fengdong", "沣东新城政务服务中心", parent=area)
+    jinghe = factories.center("jinghe", "泾河新城政务服务中心", parent=area)
+    station = factories.center("fengdong-wangsi", "王寺街道便民服务站", level=CenterLevel.STATION, parent=fengdong)
+    factories.region("610400", "咸阳市")
+    return {"area": area, "fengdong": fengdong, "jinghe": jinghe, "wangsi": station}
+
+
+@pytest.fixture
+def fd_clerk(org):
+    return factories.staff("fd_clerk", center_code="fengdong", role=Role.CLERK, name="李娜")
+
+
+@pytest.fixture
+def fd_approver(org):
+    return factories.staff("fd_approver", center_code="fengdong", role=Role.APPROVER, name="陈静")
+
+
+@pytest.fixture
+def jh_clerk(org):
+    return factories.staff("jh_clerk", center_code="jinghe", role=Role.CLERK, name="何勇")
+
+
+@pytest.fixture
+def fd_admin(org):
+    return factories.staff("fd_admin", center_code="fengdong", role=Role.CENTER_ADMIN, name="刘洋")
+
+
+@pytest.fixture
+def leader(org):
+    return factories.staff("leader", center_code="xixian", role=Role.LEADER, name="王局长")
+
+
+@pytest.fixture
+def wangsi_clerk(org):
+    return factories.staff("wangsi_clerk", center_code="fengdong-wangsi", role=Role.CLERK, name="罗红")
