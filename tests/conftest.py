@@ -16,6 +16,12 @@ from tongban.org.models import CenterLevel, Role
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness would dominate the suite; the hasher is not under test here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     calendar.invalidate()
     yield

@@ -4,9 +4,13 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from tongban.cases.api import notifications_router, public_router
+from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
 from tongban.core.errors import DomainError
+from tongban.licenses.api import router as licenses_router
 from tongban.org.api import router as org_router
+from tongban.signing.api import router as signing_router
 
 api = NinjaAPI(
     title="通办 tongban API",
@@ -18,6 +22,11 @@ api = NinjaAPI(
 
 api.add_router("/catalog", catalog_router)
 api.add_router("/org", org_router)
+api.add_router("/signing", signing_router)
+api.add_router("/licenses", licenses_router)
+api.add_router("/cases", cases_router)
+api.add_router("/staff", notifications_router)
+api.add_router("/public", public_router)
 
 
 @api.exception_handler(DomainError)

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.org",
     "tongban.catalog",
+    "tongban.signing",
+    "tongban.licenses",
+    "tongban.cases",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +150,28 @@ TASKS = {
 }
 
 LOGIN_URL = "/admin/login/"
+
+# Case handling
+TONGBAN_MAX_UPLOAD_BYTES = int(os.environ.get("TONGBAN_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = TONGBAN_MAX_UPLOAD_BYTES + 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+TONGBAN_PUBLIC_RATE_PER_MINUTE = int(os.environ.get("TONGBAN_PUBLIC_RATE_PER_MINUTE", "30"))
+TONGBAN_RECTIFICATION_DAYS = 5
+TONGBAN_NOTIFY_ADAPTERS = [
+    a for a in os.environ.get("TONGBAN_NOTIFY_ADAPTERS", "tongban.cases.notifications.console_sms_adapter").split(",") if a
+]
+# Called with the case number after a case concludes (after commit): license issuance, archiving...
+TONGBAN_CASE_CONCLUDED_HOOKS: list[str] = []
+# Long-running processes `tongban serve` starts besides the web server and the task worker.
+TONGBAN_SERVE_PROCESSES = [["scheduler"]]
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # Personal data keys: base64 of 32 random bytes each. The demo derives stable keys from
 # SECRET_KEY so that a fresh clone works; production must set both explicitly.

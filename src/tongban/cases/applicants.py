@@ -1,0 +1,96 @@
+"""Applicants: find-or-create by blind index, and the audited path to a clear personal number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from tongban.cases import policy
+from tongban.cases.models import Applicant, ApplicantKind
+from tongban.core import pii
+from tongban.core.errors import InvalidInput
+from tongban.core.services import audit_record
+from tongban.core.validation import validate_credit_code, validate_id_number, validate_phone
+
+ID_CONTEXT = "applicant.id_number"
+PHONE_CONTEXT = "applicant.phone"
+
+
+@dataclass
+class ApplicantInput:
+    kind: str
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    credit_code: str = ""
+    legal_representative: str = ""
+
+
+def clean_applicant(data: ApplicantInput) -> ApplicantInput:
+    """Validate and normalise; every error names its field."""
+    if data.kind not in ApplicantKind.values:
+        raise InvalidInput(_("The applicant type must be person or entity."), field="applicant.kind")
+    name = (data.name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput(_("The applicant's name is required (at most 100 characters)."), field="applicant.name")
+    id_number = validate_id_number(data.id_number) if data.id_number or data.kind == ApplicantKind.PERSON else ""
+    phone = validate_phone(data.phone) if data.phone else ""
+    credit_code = ""
+    if data.kind == ApplicantKind.ENTITY:
+        credit_code = validate_credit_code(data.credit_code)
+        if not (data.legal_representative or "").strip():
+            raise InvalidInput(_("An entity applicant needs its legal representative."),
+                               field="applicant.legal_representative")
+    return ApplicantInput(kind=data.kind, name=name, id_number=id_number, phone=phone,
+                          credit_code=credit_code, legal_representative=(data.legal_representative or "").strip())
+
+
+def id_index(id_number: str) -> str:
+    return pii.blind_index(id_number, kind="id_number")
+
+
+def applicant_resolve(data: ApplicantInput) -> Applicant:
+    """The existing applicant with this ID number / credit code (its name and phone updated),
+    or a new one. Call inside the submission's transaction."""
+    data = clean_applicant(data)
+    if data.kind == ApplicantKind.PERSON:
+        lookup = {"kind": ApplicantKind.PERSON, "id_number_index": id_index(data.id_number)}
+    else:
+        lookup = {"kind": ApplicantKind.ENTITY, "credit_code": data.credit_code}
+    applicant = Applicant.objects.filter(**lookup).first()
+    if applicant is None:
+        applicant = Applicant(**lookup)
+    applicant.name = data.name
+    applicant.legal_representative = data.legal_representative
+    if data.id_number:
+        applicant.id_number_enc = pii.encrypt(data.id_number, context=ID_CONTEXT)
+        applicant.id_number_index = id_index(data.id_number)
+        applicant.id_number_masked = pii.mask_id_number(data.id_number)
+    if data.phone:
+        applicant.phone_enc = pii.encrypt(data.phone, context=PHONE_CONTEXT)
+        applicant.phone_index = pii.blind_index(data.phone, kind="phone")
+        applicant.phone_masked = pii.mask_phone(data.phone)
+    try:
+        with transaction.atomic():
+            applicant.save()
+    except IntegrityError:  # the same person submitted twice at the same moment
+        applicant = Applicant.objects.get(**lookup)
+    return applicant
+
+
+def applicant_reveal(*, user, case, purpose: str) -> dict:
+    """The clear ID number and phone of a case's applicant, for a stated purpose; audited."""
+    policy.require(user, case.center_id, "reveal_personal_data")
+    purpose = (purpose or "").strip()
+    if len(purpose) < 2:
+        raise InvalidInput(_("State why you need the full personal data."), field="purpose")
+    applicant = case.applicant
+    with transaction.atomic():
+        audit_record(actor=user, action="pii.reveal", object_type="applicant", object_id=str(applicant.pk),
+                     purpose=purpose[:200], detail={"case": case.number})
+    return {
+        "id_number": pii.decrypt(applicant.id_number_enc, context=ID_CONTEXT) if applicant.id_number_enc else "",
+        "phone": pii.decrypt(applicant.phone_enc, context=PHONE_CONTEXT) if applicant.phone_enc else "",
+    }

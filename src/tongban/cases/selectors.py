@@ -1,0 +1,69 @@
+"""Case reads. Staff see only cases of centers they may see (tongban.org.scoping); the public
+look-up needs the case number and the applicant's ID number (or credit code) together, and
+says the same thing for a wrong number and a wrong ID."""
+
+from __future__ import annotations
+
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
+
+from tongban.cases.applicants import id_index
+from tongban.cases.models import Case, CaseEvent
+from tongban.core.errors import InvalidInput, NotFound
+from tongban.org.scoping import scope_by_center
+
+NOT_FOUND_PUBLIC = _("No case matches this case number and ID number.")
+
+
+def case_get_for_staff(*, user, number: str) -> Case:
+    case = (
+        scope_by_center(Case.objects.all(), user)
+        .select_related("item_version__item", "item_version__department", "applicant", "center", "window",
+                        "received_by", "assigned_to")
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("No case with number %(n)s.") % {"n": number}, code="case_not_found")
+    return case
+
+
+def case_events(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.order_by("id")
+
+
+def case_queue(*, user, state: str | None = None, light: str | None = None, item_code: str | None = None,
+               center_code: str | None = None, limit: int = 50, offset: int = 0) -> QuerySet[Case]:
+    """Most urgent first: by promised due date (cases without one last), then by number."""
+    qs = scope_by_center(Case.objects.all(), user)
+    if state:
+        qs = qs.filter(state=state)
+    if light:
+        qs = qs.filter(light=light)
+    if item_code:
+        qs = qs.filter(item_version__item__code=item_code)
+    if center_code:
+        qs = qs.filter(center__code=center_code)
+    return (
+        qs.select_related("item_version__item", "applicant", "center")
+        .order_by(F("promised_due").asc(nulls_last=True), "id")[offset : offset + limit]
+    )
+
+
+def case_public_lookup(*, number: str, id_number: str) -> Case:
+    """Find a case by number + the applicant's ID number or credit code; one answer for every miss."""
+    key = (id_number or "").strip().upper().replace(" ", "")
+    if not key or len(key) > 18 or len(number or "") > 24:
+        raise InvalidInput(_("Enter the case number and the applicant's ID number."), field="id_number")
+    index = id_index(key)
+    case = (
+        Case.objects.select_related("item_version__item", "applicant", "center")
+        .filter(number=(number or "").strip())
+        .first()
+    )
+    if case is None:
+        raise NotFound(NOT_FOUND_PUBLIC, code="case_not_found")
+    applicant = case.applicant
+    if not (applicant.id_number_index == index or (applicant.credit_code and applicant.credit_code == key)):
+        raise NotFound(NOT_FOUND_PUBLIC, code="case_not_found")
+    return case
