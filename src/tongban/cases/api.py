@@ -4,7 +4,7 @@ the applicant's ID number in the body (never in a URL that ends up in logs)."""
 import json
 
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from pydantic import ValidationError as PydanticError
 
@@ -95,7 +95,7 @@ def submit(request, payload: Form[str], files: File[list[UploadedFile]] = None):
         materials=_materials(data, files or []), channel=data.channel, delivery_method=data.delivery_method,
         note=data.note,
     )
-    return 201, _detail(request.auth, case)
+    return Status(201, _detail(request.auth, case))
 
 
 @router.get("", response=CasePageOut, auth=staff_auth, summary="Case queue (most urgent first)")
@@ -177,7 +177,7 @@ def record_rating(request, number: str, data: RatingIn):
     case = selectors.case_get_for_staff(user=request.auth, number=number)
     rating = ratings.rating_submit(case=case, score=data.score, text=data.text, channel=data.channel,
                                    actor=request.auth)
-    return 201, {"score": rating.score, "rectification": hasattr(rating, "rectification")}
+    return Status(201, {"score": rating.score, "rectification": hasattr(rating, "rectification")})
 
 
 @router.post("/{number}/applicant/reveal", response=RevealOut, auth=staff_auth,
@@ -205,7 +205,7 @@ def notifications(request, unread: bool = False):
 def notification_read(request, notification_id: int):
     if not notification_mark_read(user=request.auth, notification_id=notification_id):
         raise NotFound(_("No such unread notification."))
-    return 204, None
+    return Status(204, None)
 
 
 @notifications_router.get("/rectifications", response=list[RectificationOut], auth=staff_auth,
@@ -245,7 +245,7 @@ def apply_online(request, payload: Form[str], files: File[list[UploadedFile]] = 
         actor=None, item_code=data.item_code, applicant=_applicant(data), materials=_materials(data, files or []),
         channel="online", center_code=data.center, delivery_method=data.delivery_method, note=data.note,
     )
-    return 201, public_case(case)
+    return Status(201, public_case(case))
 
 
 @public_router.post("/cases/query", response=PublicCaseOut, summary="Track a case by number and ID number")
@@ -259,7 +259,7 @@ def public_rating(request, data: PublicRatingIn):
     check_rate(request, "rate")
     case = selectors.case_public_lookup(number=data.number, id_number=data.id_number)
     rating = ratings.rating_submit(case=case, score=data.score, text=data.text, channel="online")
-    return 201, {"score": rating.score, "rectification": hasattr(rating, "rectification")}
+    return Status(201, {"score": rating.score, "rectification": hasattr(rating, "rectification")})
 
 
 @public_router.post("/cases/withdraw", response=PublicCaseOut, summary="Withdraw an application before a decision")
