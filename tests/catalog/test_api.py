@@ -61,3 +61,15 @@ def test_categories_count_current_items(client, org):
     make_items()
     counts = {c["code"]: c["items"] for c in client.get("/api/catalog/categories").json()}
     assert counts["housing_fund"] == 2 and counts["vehicle_driver"] == 1 and counts["tax"] == 0
+
+
+def test_a_revised_item_shows_in_search_at_once(client, org, django_capture_on_commit_callbacks):
+    from tongban.catalog.services import ItemSpec, MaterialSpec, item_revise
+
+    make_items()
+    assert client.get("/api/catalog/items", {"q": "驾驶证"}).json()["items"][0]["name"] == "机动车驾驶证补领"
+    with django_capture_on_commit_callbacks(execute=True):
+        item_revise(code="CJ-0001", spec=ItemSpec(
+            name="机动车驾驶证补领（遗失）", category="vehicle_driver", department="housing_fund",
+            legal_limit_days=20, promised_limit_days=1, materials=[MaterialSpec(name="居民身份证")]))
+    assert client.get("/api/catalog/items", {"q": "驾驶证"}).json()["items"][0]["name"] == "机动车驾驶证补领（遗失）"

@@ -1,12 +1,21 @@
+from django.core.cache import cache
 from django.db.models import Count
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from tongban.catalog import selectors
+from tongban.catalog.cache import SEARCH_CACHE_SECONDS, search_cache_key
 from tongban.catalog.guide import places_to_apply
 from tongban.catalog.models import Category, ItemVersion
-from tongban.catalog.schemas import CategoryOut, ItemGuideOut, ItemPageOut, item_summary
+from tongban.catalog.schemas import (
+    CategoryOut,
+    ItemGuideOut,
+    ItemPageOut,
+    item_summary,
+    item_summary_row,
+)
 from tongban.core.errors import NotFound
 
 router = Router(tags=["catalog"])
@@ -26,15 +35,20 @@ class ItemFilters(Schema):
 
 @router.get("/items", response=ItemPageOut, summary="Search the service catalog")
 def items(request, filters: Query[ItemFilters]):
-    qs = selectors.item_search(
+    key = search_cache_key(get_language(), filters.model_dump_json())
+    page = cache.get(key)
+    if page is not None:
+        return page
+    total, rows = selectors.item_search_page(
         q=filters.q, category=filters.category, id_only=filters.id_only,
         cross_region=filters.cross_region, holiday_open=filters.holiday_open,
         channel=filters.channel, department=filters.department,
+        limit=filters.limit, offset=filters.offset,
     )
-    page = list(qs[filters.offset : filters.offset + filters.limit])
-    total = qs.count()
-    return {"total": total, "limit": filters.limit, "offset": filters.offset,
-            "items": [item_summary(v) for v in page]}
+    page = {"total": total, "limit": filters.limit, "offset": filters.offset,
+            "items": [item_summary_row(r) for r in rows]}
+    cache.set(key, page, SEARCH_CACHE_SECONDS)
+    return page
 
 
 @router.get("/items/{code}", response=ItemGuideOut, summary="An item's service guide (办事指南)")

@@ -1,9 +1,18 @@
 from decimal import Decimal
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from ninja import Schema
+from pydantic import BaseModel
+
+from tongban.catalog.models import Category
 
 
-class ItemSummaryOut(Schema):
+# The search page is served from plain dicts (see item_summary_row), so its schemas are plain
+# pydantic models: pydantic validates dicts natively, while ninja.Schema wraps every nested
+# object in a DjangoGetter for attribute access (a fifth of the endpoint's time, measured).
+# Same fields, same JSON, same OpenAPI; ninja accepts any pydantic type as `response=`.
+class ItemSummaryOut(BaseModel):
     code: str
     version: int
     name: str
@@ -19,7 +28,7 @@ class ItemSummaryOut(Schema):
     holiday_open: bool
 
 
-class ItemPageOut(Schema):
+class ItemPageOut(BaseModel):
     total: int
     limit: int
     offset: int
@@ -58,13 +67,28 @@ class CategoryOut(Schema):
     items: int
 
 
+def category_label(value: str) -> str:
+    """The translated label of a category, in the active language. Cheaper than
+    `get_category_display()`, which rebuilds and hashes the whole lazy choices list on every
+    call (measured: a third of the search endpoint's time)."""
+    return _category_label(get_language(), value)
+
+
+@lru_cache(maxsize=256)
+def _category_label(language: str | None, value: str) -> str:
+    try:
+        return str(Category(value).label)
+    except ValueError:
+        return value
+
+
 def item_summary(v) -> dict:
     return {
         "code": v.item.code,
         "version": v.version,
         "name": v.name,
         "category": v.category,
-        "category_label": str(v.get_category_display()),
+        "category_label": category_label(v.category),
         "department": v.department.name,
         "legal_limit_days": v.legal_limit_days,
         "promised_limit_days": v.promised_limit_days,
@@ -74,3 +98,24 @@ def item_summary(v) -> dict:
         "cross_region": v.cross_region,
         "holiday_open": v.holiday_open,
     }
+
+
+def item_summary_row(row: dict) -> dict:
+    """`item_summary` of a `selectors.SUMMARY_FIELDS` row (a search result, no model instance)."""
+    return {
+        "code": row["item__code"],
+        "version": row["version"],
+        "name": row["name"],
+        "category": row["category"],
+        "category_label": category_label(row["category"]),
+        "department": row["department__name"],
+        "legal_limit_days": row["legal_limit_days"],
+        "promised_limit_days": row["promised_limit_days"],
+        "fee": row["fee"],
+        "channels": [c for c, on in (("window", row["channel_window"]), ("online", row["channel_online"]),
+                                     ("self_service", row["channel_self_service"])) if on],
+        "id_only": row["id_only"],
+        "cross_region": row["cross_region"],
+        "holiday_open": row["holiday_open"],
+    }
+

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
+from tongban.catalog import cache as catalog_cache
 from tongban.catalog.models import Category, Department, Item, ItemVersion, Material, SharedSource, Subject
 from tongban.core.errors import InvalidInput, NotFound
 from tongban.core.services import audit_record
@@ -148,6 +149,7 @@ def item_create(*, code: str, spec: ItemSpec, actor=None) -> ItemVersion:
     item.save()
     version = _write_version(item, spec, 1, actor)
     audit_record(actor=actor, action="item.create", object_type="item", object_id=code)
+    transaction.on_commit(catalog_cache.invalidate)
     return version
 
 
@@ -165,6 +167,7 @@ def item_revise(*, code: str, spec: ItemSpec, actor=None) -> ItemVersion:
     version = _write_version(item, spec, number, actor)
     audit_record(actor=actor, action="item.revise", object_type="item", object_id=code,
                  detail={"version": number})
+    transaction.on_commit(catalog_cache.invalidate)
     return version
 
 
