@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tongban.signing",
     "tongban.licenses",
     "tongban.cases",
+    "tongban.stats",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -12,5 +14,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("signing/", include("tongban.signing.urls")),
+    path("licenses/", include("tongban.licenses.urls")),
     path("", RedirectView.as_view(url="/api/docs", permanent=False)),
 ]
+
+if os.environ.get("TONGBAN_BENCH") == "1":  # benchmarks/bench_catalog_search.py only
+    from tongban.core.bench_views import bare_json
+
+    urlpatterns.insert(0, path("bench/bare-json", bare_json))
