@@ -7,8 +7,6 @@ from hypothesis import HealthCheck, settings
 
 from tests import factories
 from tongban.org.services import token_create
-
-
 from tongban.wsgi import application  # noqa: E402  (pytest-django has configured Django)
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)

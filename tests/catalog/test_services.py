@@ -2,7 +2,13 @@ import pytest
 
 from tests import factories
 from tongban.catalog.models import Item, ItemVersion, Material
-from tongban.catalog.services import ItemSpec, MaterialSpec, item_create, item_revise, pinyin_initials
+from tongban.catalog.services import (
+    ItemSpec,
+    MaterialSpec,
+    item_create,
+    item_revise,
+    pinyin_initials,
+)
 from tongban.core.errors import InvalidInput, NotFound
 
 

@@ -214,6 +214,9 @@ class CasePause(models.Model):
         verbose_name = _("clock pause")
         verbose_name_plural = _("clock pauses")
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.started_on}-{self.ended_on or ''}"
+
 
 class CaseEvent(models.Model):
     """Append-only history: one row per state change or notable act."""
@@ -234,6 +237,9 @@ class CaseEvent(models.Model):
         indexes = [models.Index(fields=["action", "at"], name="caseevent_action_at_idx")]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
 
 
 class MaterialStatus(models.TextChoices):
@@ -260,6 +266,9 @@ class CaseMaterial(models.Model):
         verbose_name = _("case material")
         verbose_name_plural = _("case materials")
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
 
 class CorrectionNotice(models.Model):
     """一次性告知: everything missing, said once."""
@@ -274,6 +283,9 @@ class CorrectionNotice(models.Model):
     class Meta:
         verbose_name = _("correction notice")
         verbose_name_plural = _("correction notices")
+
+    def __str__(self) -> str:
+        return "、".join(self.missing)
 
 
 class ExtensionState(models.TextChoices):
@@ -297,6 +309,9 @@ class Extension(models.Model):
         verbose_name = _("extension")
         verbose_name_plural = _("extensions")
 
+    def __str__(self) -> str:
+        return f"+{self.days} ({self.state})"
+
 
 class Rating(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
@@ -309,6 +324,9 @@ class Rating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_5")]
+
+    def __str__(self) -> str:
+        return f"{self.score}/5"
 
 
 class RectificationState(models.TextChoices):
@@ -334,6 +352,9 @@ class Rectification(models.Model):
         verbose_name = _("rectification")
         verbose_name_plural = _("rectifications")
 
+    def __str__(self) -> str:
+        return f"{self.rating} {self.state}"
+
 
 class NotificationKind(models.TextChoices):
     DUE_SOON = "yellow", _("case due soon")
@@ -356,6 +377,9 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
+    def __str__(self) -> str:
+        return self.message
+
 
 class CaseSequence(models.Model):
     """The last sequence number used for a region and day (case numbers)."""
@@ -366,3 +390,6 @@ class CaseSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["region_code", "day"], name="casesequence_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.day} {self.last}"

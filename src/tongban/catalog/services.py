@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from tongban.catalog import cache as catalog_cache
-from tongban.catalog.models import Category, Department, Item, ItemVersion, Material, SharedSource, Subject
+from tongban.catalog.models import (
+    Category,
+    Department,
+    Item,
+    ItemVersion,
+    Material,
+    SharedSource,
+    Subject,
+)
 from tongban.core.errors import InvalidInput, NotFound
 from tongban.core.services import audit_record
 

@@ -62,7 +62,7 @@ def decrypt(blob: bytes, *, context: str) -> str:
     keys = dict(key_ring())
     key = keys.get(kid.decode())
     if key is None:
-        raise DomainError("personal data key %s is not configured" % kid.decode(), code="pii_key_missing")
+        raise DomainError(f"personal data key {kid.decode()} is not configured", code="pii_key_missing")
     return AESGCM(key).decrypt(rest[:12], rest[12:], context.encode()).decode()
 
 

@@ -20,7 +20,6 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from tongban.core.errors import InvalidInput
 
 
-
 def county_name(region_code: str) -> str | None:
     """The county of a 6-digit GB/T 2260 code, current or historical; None when unknown."""
     from stdnum import numdb

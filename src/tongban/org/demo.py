@@ -6,7 +6,7 @@ Demo staff sign in with the password DEMO_PASSWORD (documented in the README; de
 from tongban.org.models import Center, CenterLevel, Hall, Region, Role, StaffProfile, Window
 from tongban.org.services import staff_create
 
-DEMO_PASSWORD = "tongban-demo-2023"
+DEMO_PASSWORD = "tongban-demo-2023"  # noqa: S105  (documented demo-only password)
 
 REGIONS = [
     ("611100", "西咸新区", "西咸新区行政审批服务局"),
