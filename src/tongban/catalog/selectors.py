@@ -28,7 +28,7 @@ def _search_conditions(*, q: str = "", category: str | None = None, id_only: boo
     cond = Q()
     q = (q or "").strip()
     if q:
-        cond &= Q(name__icontains=q) | Q(item__code__iexact=q) | Q(name_initials__startswith=q.lower())
+        cond &= Q(name__icontains=q) | Q(item__code__iexact=q) | Q(name_initials__contains=q.lower())
     if category:
         cond &= Q(category=category)
     if department:
