@@ -82,3 +82,29 @@ def leader(org):
 @pytest.fixture
 def wangsi_clerk(org):
     return factories.staff("wangsi_clerk", center_code="fengdong-wangsi", role=Role.CLERK, name="罗红")
+
+
+@pytest.fixture(autouse=True)
+def _test_client_sign_in_includes_the_second_factor(monkeypatch):
+    """`client.force_login` / `client.login` mean "fully signed in": for roles that need a
+    second factor (tongban.security) the session is marked verified with a TOTP device. Tests
+    of the second factor itself sign in through the pages (tests/security, browser_support)."""
+    from django.test import Client
+
+    original = Client._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from tongban.security.second_factor import confirmed_device, requires_second_factor
+
+        if requires_second_factor(user):  # made directly: no audit entry for other tests to count
+            device = confirmed_device(user) or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "_login", _login)

@@ -4,12 +4,17 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from tongban.archive.api import router as archive_router
 from tongban.cases.api import notifications_router, public_router
 from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
 from tongban.core.errors import DomainError
+from tongban.federation.api import router as federation_router
+from tongban.idonly.api import router as idonly_router
 from tongban.licenses.api import router as licenses_router
 from tongban.org.api import router as org_router
+from tongban.policy.api import router as policy_router
+from tongban.service.api import router as service_router
 from tongban.signing.api import router as signing_router
 
 api = NinjaAPI(
@@ -27,6 +32,11 @@ api.add_router("/licenses", licenses_router)
 api.add_router("/cases", cases_router)
 api.add_router("/staff", notifications_router)
 api.add_router("/public", public_router)
+api.add_router("/federation", federation_router)
+api.add_router("/idonly", idonly_router)
+api.add_router("/archive", archive_router)
+api.add_router("/policy", policy_router)
+api.add_router("/service", service_router)
 
 
 @api.exception_handler(DomainError)

@@ -52,7 +52,20 @@ INSTALLED_APPS = [
     "tongban.signing",
     "tongban.licenses",
     "tongban.cases",
+    "tongban.idonly",
+    "tongban.federation",
+    "tongban.projects",
+    "tongban.policy",
+    "tongban.service",
     "tongban.stats",
+    "tongban.portal",
+    "tongban.workbench",
+    "tongban.archive",
+    "ninja",  # the API docs from its static files (no CDN: the CSP and offline intranets)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "tongban.security",
 ]
 
 MIDDLEWARE = [
@@ -63,9 +76,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tongban.security.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tongban.urls"
@@ -163,8 +180,39 @@ TONGBAN_NOTIFY_ADAPTERS = [
 ]
 # Called with the case number after a case concludes (after commit): license issuance, archiving...
 TONGBAN_CASE_CONCLUDED_HOOKS: list[str] = []
+# Called inside a case transition's transaction with (case=, action=, event=).
+TONGBAN_CASE_TRANSITION_HOOKS: list[str] = ["tongban.federation.status.on_case_transition",
+                                              "tongban.archive.hooks.on_case_transition"]
+# Electronic archive: packages on the file system (S3-compatible storage: same interface, not built).
+TONGBAN_ARCHIVE_ROOT = Path(os.environ.get("TONGBAN_ARCHIVE_ROOT", VAR_DIR / "archive"))
+TONGBAN_ARCHIVE_DEFAULT_RETENTION = os.environ.get("TONGBAN_ARCHIVE_DEFAULT_RETENTION", "30y")
+TONGBAN_ARCHIVE_SM3 = env_bool("TONGBAN_ARCHIVE_SM3")  # SM3 manifests also when the platform alg is SM2
+# Periodic tasks the `scheduler` command enqueues: dotted task path -> every N seconds.
+TONGBAN_SCHEDULE = {
+    "tongban.cases.tasks.sweep_deadlines": 300,
+    "tongban.federation.tasks.send_outbox": int(os.environ.get("TONGBAN_FEDERATION_SEND_EVERY", "5")),
+    "tongban.archive.tasks.close_register": int(os.environ.get("TONGBAN_ARCHIVE_CLOSE_EVERY", "86400")),
+}
 # Long-running processes `tongban serve` starts besides the web server and the task worker.
 TONGBAN_SERVE_PROCESSES = [["scheduler"]]
+
+# ID-card-only handling (一证通办): the shared-data providers, each configured per deployment.
+# The demo points all four at the reference data service `tongban serve` starts (`tongban refdata`).
+TONGBAN_REFDATA_URL = os.environ.get("TONGBAN_REFDATA_URL", "http://127.0.0.1:8100")
+TONGBAN_REFDATA_TOKEN = os.environ.get("TONGBAN_REFDATA_TOKEN", "demo-refdata-token")
+TONGBAN_IDONLY_PROVIDERS = {
+    source: {
+        "url": os.environ.get(f"TONGBAN_{source.upper()}_URL", TONGBAN_REFDATA_URL),
+        "token": os.environ.get(f"TONGBAN_{source.upper()}_TOKEN", TONGBAN_REFDATA_TOKEN),
+        "timeout": float(os.environ.get(f"TONGBAN_{source.upper()}_TIMEOUT",
+                                        os.environ.get("TONGBAN_IDONLY_TIMEOUT", "3"))),
+        "retries": int(os.environ.get("TONGBAN_IDONLY_RETRIES", "1")),
+    }
+    for source in ("population", "social_security", "housing_fund", "vehicle")
+}
+TONGBAN_IDONLY_LOOKUP_TTL_MINUTES = int(os.environ.get("TONGBAN_IDONLY_LOOKUP_TTL_MINUTES", "60"))
+if env_bool("TONGBAN_REFDATA_SERVE", not PRODUCTION):
+    TONGBAN_SERVE_PROCESSES.append(["refdata"])
 
 CACHES = {
     "default": (
@@ -187,6 +235,25 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+# Security (tongban.security): idle sign-out, second factor, lock-out, content security policy.
+TONGBAN_IDLE_TIMEOUT_SECONDS = int(os.environ.get("TONGBAN_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
+TONGBAN_SECOND_FACTOR_ROLES = ["approver", "center_admin", "leader"]  # and every superuser
+AUTHENTICATION_BACKENDS = ["tongban.security.backends.LockoutBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("TONGBAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("TONGBAN_LOGIN_LOCK_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tongban.security.views.locked_out"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"], "script-src": ["'self'"],
+        # inline style attributes and <style> blocks in reports and SVG charts; scripts stay strict
+        "style-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"], "base-uri": ["'self'"], "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -199,7 +266,8 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_personal_data": {"()": "tongban.security.logmask.MaskPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

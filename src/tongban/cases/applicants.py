@@ -51,32 +51,48 @@ def id_index(id_number: str) -> str:
     return pii.blind_index(id_number, kind="id_number")
 
 
-def applicant_resolve(data: ApplicantInput) -> Applicant:
-    """The existing applicant with this ID number / credit code (its name and phone updated),
-    or a new one. Call inside the submission's transaction."""
+@dataclass(frozen=True)
+class PreparedApplicant:
+    """A cleaned applicant with its personal numbers already encrypted and indexed."""
+
+    lookup: dict
+    fields: dict
+
+
+def applicant_prepare(data: ApplicantInput) -> PreparedApplicant:
+    """Validate, normalise, encrypt and index: CPU work that needs no database, done before the
+    submission's transaction (on SQLite that transaction holds the database's one write lock)."""
     data = clean_applicant(data)
     if data.kind == ApplicantKind.PERSON:
         lookup = {"kind": ApplicantKind.PERSON, "id_number_index": id_index(data.id_number)}
     else:
         lookup = {"kind": ApplicantKind.ENTITY, "credit_code": data.credit_code}
-    applicant = Applicant.objects.filter(**lookup).first()
-    if applicant is None:
-        applicant = Applicant(**lookup)
-    applicant.name = data.name
-    applicant.legal_representative = data.legal_representative
+    fields = {"name": data.name, "legal_representative": data.legal_representative}
     if data.id_number:
-        applicant.id_number_enc = pii.encrypt(data.id_number, context=ID_CONTEXT)
-        applicant.id_number_index = id_index(data.id_number)
-        applicant.id_number_masked = pii.mask_id_number(data.id_number)
+        fields.update(id_number_enc=pii.encrypt(data.id_number, context=ID_CONTEXT),
+                      id_number_index=id_index(data.id_number), id_number_masked=pii.mask_id_number(data.id_number))
     if data.phone:
-        applicant.phone_enc = pii.encrypt(data.phone, context=PHONE_CONTEXT)
-        applicant.phone_index = pii.blind_index(data.phone, kind="phone")
-        applicant.phone_masked = pii.mask_phone(data.phone)
+        fields.update(phone_enc=pii.encrypt(data.phone, context=PHONE_CONTEXT),
+                      phone_index=pii.blind_index(data.phone, kind="phone"), phone_masked=pii.mask_phone(data.phone))
+    return PreparedApplicant(lookup=lookup, fields=fields)
+
+
+def applicant_resolve(data: ApplicantInput | PreparedApplicant) -> Applicant:
+    """The existing applicant with this ID number / credit code (its name and phone updated),
+    or a new one. Call inside the submission's transaction."""
+    prepared = data if isinstance(data, PreparedApplicant) else applicant_prepare(data)
+    applicant = Applicant.objects.filter(**prepared.lookup).first()
+    if applicant is not None:
+        for name, value in prepared.fields.items():
+            setattr(applicant, name, value)
+        applicant.save(update_fields=list(prepared.fields))
+        return applicant
+    applicant = Applicant(**{**prepared.lookup, **prepared.fields})
     try:
         with transaction.atomic():
             applicant.save()
     except IntegrityError:  # the same person submitted twice at the same moment
-        applicant = Applicant.objects.get(**lookup)
+        applicant = Applicant.objects.get(**prepared.lookup)
     return applicant
 
 

@@ -15,3 +15,11 @@ def after_conclusion(case) -> None:
     for path in getattr(settings, "TONGBAN_CASE_CONCLUDED_HOOKS", []):
         hook = import_string(path)
         transaction.on_commit(lambda hook=hook, number=case.number: hook(number))
+
+
+def after_transition(*, case, action: str, event) -> None:
+    """settings.TONGBAN_CASE_TRANSITION_HOOKS: dotted paths of callables taking (case=, action=,
+    event=), called INSIDE the transition's transaction, so what they write (e.g. a federation
+    outbox row) commits or rolls back with the transition. Keep them to quick local writes."""
+    for path in getattr(settings, "TONGBAN_CASE_TRANSITION_HOOKS", []):
+        import_string(path)(case=case, action=action, event=event)

@@ -6,19 +6,31 @@ is the local submission date; the sequence restarts each day per region.
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from tongban.cases.models import CaseSequence
 
 
+def _increment(region_code: str, day: date) -> int | None:
+    # One statement instead of SELECT ... FOR UPDATE then UPDATE: the row stays locked to the
+    # end of the caller's transaction either way, and every submission runs this under the lock.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {CaseSequence._meta.db_table} SET last = last + 1"  # noqa: S608 (table name, not input)
+            " WHERE region_code = %s AND day = %s RETURNING last",
+            [region_code, connection.ops.adapt_datefield_value(day)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def case_number_next(*, region_code: str, day: date) -> str:
-    seq = CaseSequence.objects.select_for_update().filter(region_code=region_code, day=day).first()
-    if seq is None:
+    last = _increment(region_code, day)
+    if last is None:
         try:
             with transaction.atomic():
-                seq = CaseSequence.objects.create(region_code=region_code, day=day, last=0)
+                CaseSequence.objects.create(region_code=region_code, day=day, last=1)
+            last = 1
         except IntegrityError:  # another submission created today's row first
-            seq = CaseSequence.objects.select_for_update().get(region_code=region_code, day=day)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"{region_code}-{day:%Y%m%d}-{seq.last:06d}"
+            last = _increment(region_code, day)
+    return f"{region_code}-{day:%Y%m%d}-{last:06d}"

@@ -18,7 +18,7 @@ ALL_STAFF = frozenset(Role.values)
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
     "view": ALL_STAFF,
-    "submit": FRONT_DESK,
+    "submit": FRONT_DESK | {R.AGENT},  # 帮办代办: an agent files on behalf of an enterprise
     "add_material": FRONT_DESK,
     "accept": FRONT_DESK,
     "refuse": FRONT_DESK,

@@ -4,6 +4,7 @@ from ninja import Schema
 from pydantic import Field
 
 from tongban.cases import clock
+from tongban.cases.models import CaseState
 from tongban.core.pii import mask_name
 
 
@@ -32,7 +33,7 @@ class SubmissionIn(Schema):
 
 
 class StaffSubmissionIn(SubmissionIn):
-    channel: str = Field("window", pattern="^(window|self_service|holiday_window)$")
+    channel: str = Field("window", pattern="^(window|self_service|holiday_window|cross_region)$")
 
 
 class OnlineSubmissionIn(SubmissionIn):
@@ -244,4 +245,19 @@ def public_case(case) -> dict:
             for e in case.events.order_by("id") if e.action in PUBLIC_ACTIONS
         ],
         "rated": hasattr(case, "rating"),
+    }
+
+
+_STATE_LABELS = dict(CaseState.choices)
+
+
+def public_status(row: dict, timeline: list[tuple]) -> dict:
+    """public_case() from the plain row and events of selectors.case_public_status()."""
+    return {
+        "number": row["number"], "state": row["state"], "state_label": str(_STATE_LABELS.get(row["state"], row["state"])),
+        "item_name": row["item_version__name"], "applicant_name": mask_name(row["applicant__name"]),
+        "id_number_masked": row["applicant__id_number_masked"] or row["applicant__credit_code"],
+        "center": row["center__name"], "submitted_at": row["submitted_at"], "promised_due": row["promised_due"],
+        "timeline": [{"at": at.isoformat(), "action": action, "to_state": to_state} for at, action, to_state in timeline],
+        "rated": row["rated"],
     }

@@ -4,11 +4,12 @@ says the same thing for a wrong number and a wrong ID."""
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from tongban.cases.applicants import id_index
-from tongban.cases.models import Case, CaseEvent
+from tongban.cases.models import Case, CaseEvent, Rating
+from tongban.cases.schemas import PUBLIC_ACTIONS
 from tongban.core.errors import InvalidInput, NotFound
 from tongban.org.scoping import scope_by_center
 
@@ -50,11 +51,16 @@ def case_queue(*, user, state: str | None = None, light: str | None = None, item
     )
 
 
-def case_public_lookup(*, number: str, id_number: str) -> Case:
-    """Find a case by number + the applicant's ID number or credit code; one answer for every miss."""
+def _public_key(number: str, id_number: str) -> str:
     key = (id_number or "").strip().upper().replace(" ", "")
     if not key or len(key) > 18 or len(number or "") > 24:
         raise InvalidInput(_("Enter the case number and the applicant's ID number."), field="id_number")
+    return key
+
+
+def case_public_lookup(*, number: str, id_number: str) -> Case:
+    """Find a case by number + the applicant's ID number or credit code; one answer for every miss."""
+    key = _public_key(number, id_number)
     index = id_index(key)
     case = (
         Case.objects.select_related("item_version__item", "applicant", "center")
@@ -67,3 +73,27 @@ def case_public_lookup(*, number: str, id_number: str) -> Case:
     if not (applicant.id_number_index == index or (applicant.credit_code and applicant.credit_code == key)):
         raise NotFound(NOT_FOUND_PUBLIC, code="case_not_found")
     return case
+
+
+_PUBLIC_FIELDS = ("id", "number", "state", "submitted_at", "promised_due", "item_version__name", "applicant__name",
+                  "applicant__id_number_masked", "applicant__id_number_index", "applicant__credit_code",
+                  "center__name")
+
+
+def case_public_status(*, number: str, id_number: str) -> tuple[dict, list[tuple]]:
+    """case_public_lookup() for the public status query, the most frequent read of the platform:
+    the case's public columns as one plain row (with whether it was rated) and its public
+    timeline as (at, action, to_state), in two small queries and no model instances."""
+    key = _public_key(number, id_number)
+    index = id_index(key)
+    rows = list(
+        Case.objects.filter(number=(number or "").strip())
+        .values(*_PUBLIC_FIELDS, rated=Exists(Rating.objects.filter(case_id=OuterRef("pk"))))[:1]
+    )
+    row = rows[0] if rows else None
+    if row is None or not (row["applicant__id_number_index"] == index
+                           or (row["applicant__credit_code"] and row["applicant__credit_code"] == key)):
+        raise NotFound(NOT_FOUND_PUBLIC, code="case_not_found")
+    timeline = list(CaseEvent.objects.filter(case_id=row["id"], action__in=PUBLIC_ACTIONS).order_by("id")
+                    .values_list("at", "action", "to_state"))
+    return row, timeline

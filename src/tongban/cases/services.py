@@ -3,8 +3,11 @@ the case row, checks permission, version and state, applies the change and write
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -13,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from tongban.cases import clock, policy
-from tongban.cases.applicants import ApplicantInput, applicant_resolve
+from tongban.cases.applicants import ApplicantInput, applicant_prepare, applicant_resolve
 from tongban.cases.events import event_record
 from tongban.cases.files import store
 from tongban.cases.models import (
@@ -52,7 +55,18 @@ class MaterialInput:
     exemption_reason: str = ""
     source: str = ""
     file: UploadInput | None = None
-    data: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)  # a shared-data document standing in for the paper
+    received_at: datetime | None = None  # when the document was fetched (default: at submission)
+
+
+def document_bytes(data: dict) -> bytes:
+    """The canonical JSON of a shared-data document: what its SHA-256 is computed over."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _document_fields(data: dict) -> dict:
+    raw = document_bytes(data)
+    return {"sha256": hashlib.sha256(raw).hexdigest(), "content_type": "application/json", "size": len(raw)}
 
 
 # -- submission ----------------------------------------------------------------------------
@@ -115,9 +129,10 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
     center, window = _center_for(actor, center_code)
     if actor is not None:
         policy.require(actor, center.id, "submit")
+    prepared = applicant_prepare(applicant)
     now = timezone.now()
     with transaction.atomic():
-        person = applicant_resolve(applicant)
+        person = applicant_resolve(prepared)
         case = Case(
             number=case_number_next(region_code=settings.TONGBAN_REGION_CODE, day=timezone.localdate(now)),
             region_code=settings.TONGBAN_REGION_CODE, item_version=version, applicant=person,
@@ -128,9 +143,10 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
         CaseMaterial.objects.bulk_create(
             CaseMaterial(
                 case=case, name=name, status=m.status, exemption_reason=m.exemption_reason[:200],
-                source=m.source[:40], received_at=now,
+                source=m.source[:40], received_at=m.received_at or now,
                 **({"file_path": f.path, "sha256": f.sha256, "content_type": f.content_type, "size": f.size,
-                    "original_name": f.original_name} if (f := stored.get(name)) else {}),
+                    "original_name": f.original_name} if (f := stored.get(name))
+                   else _document_fields(m.data) if m.data else {}),
             )
             for name, m in given.items()
         )
@@ -204,8 +220,12 @@ def _act(*, actor, number: str, expected_version: int | None, action: str, trans
         data = (apply(case) if apply else None) or {}
         case.version += 1
         case.save()
-        event_record(case=case, actor=actor, action=action, from_state=from_state,
-                     to_state=case.state if transition else "", note=note, data=data)
+        event = event_record(case=case, actor=actor, action=action, from_state=from_state,
+                             to_state=case.state if transition else "", note=note, data=data)
+        if transition is not None:
+            from tongban.cases.hooks import after_transition
+
+            after_transition(case=case, action=action, event=event)
     return case
 
 

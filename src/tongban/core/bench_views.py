@@ -1,11 +1,17 @@
-"""Benchmark-only floor: a bare Django JSON view about the size of one catalog search page.
+"""Benchmark-only floors: views doing no work of their own, served by the same server with the
+same settings and middleware as the endpoint measured against them. Mounted only when
+TONGBAN_BENCH=1 (see urls.py).
 
-Mounted at /bench/bare-json only when TONGBAN_BENCH=1 (see urls.py); used by
-benchmarks/bench_catalog_search.py to compare the search API with the same server, settings
-and middleware doing no work of its own.
+- /bench/bare-json: a JsonResponse about the size of one catalog search page
+  (benchmarks/bench_catalog_search.py, and the public query of bench_case_submission.py).
+- /bench/bare-insert: one INSERT into `bench_row` in one transaction (bench_case_submission.py
+  creates that table with raw SQL; it is not a model).
 """
 
+from django.db import connection, transaction
 from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 
 _ITEMS = [
     {
@@ -22,3 +28,11 @@ _PAGE = {"total": 20, "limit": 20, "offset": 0, "items": _ITEMS}
 
 def bare_json(request):
     return JsonResponse(_PAGE)  # ensure_ascii like ninja's default renderer
+
+
+@csrf_exempt
+def bare_insert(request):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_row (payload, created_at) VALUES (%s, %s)",
+                       [f"{request.method} {len(request.body)} bytes", timezone.now()])
+    return JsonResponse({"ok": True}, status=201)

@@ -78,11 +78,22 @@ def _require_issuer(request):
         raise Forbidden(_("Only approvers, center administrators and leaders issue or revoke licenses."))
 
 
-def _get(identifier: str):
+def _get(identifier: str, user=None):
     lic = selectors.license_get(identifier=identifier)
-    if lic is None:
+    if lic is None or (user is not None and not _may_see_source_case(user, lic)):
         raise NotFound(_("No license %(id)s.") % {"id": identifier}, code="license_not_found")
     return lic
+
+
+def _may_see_source_case(user, lic) -> bool:
+    """A license issued from a case is read by staff who may see that case (its center)."""
+    if not lic.source_case_number:
+        return True
+    from tongban.cases.models import Case
+    from tongban.org.scoping import may_see_center
+
+    center_id = Case.objects.filter(number=lic.source_case_number).values_list("center_id", flat=True).first()
+    return center_id is None or may_see_center(user, center_id)
 
 
 @router.post("/", response={201: LicenseOut}, auth=staff_auth, summary="Issue a license")
@@ -124,12 +135,12 @@ def check(request, payload: QrIn):
 
 @router.get("/{identifier}", response=LicenseOut, auth=staff_auth, summary="One license")
 def detail(request, identifier: str):
-    return _out(_get(identifier), full=True)
+    return _out(_get(identifier, request.user), full=True)
 
 
 @router.get("/{identifier}/pdf", auth=staff_auth, summary="The sealed PDF")
 def pdf(request, identifier: str):
-    lic = _get(identifier)
+    lic = _get(identifier, request.user)
     response = HttpResponse(bytes(lic.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{lic.identifier}.pdf"'
     return response
@@ -138,10 +149,10 @@ def pdf(request, identifier: str):
 @router.post("/{identifier}/revoke", response=LicenseOut, auth=staff_auth, summary="Revoke a license")
 def revoke(request, identifier: str, payload: ReasonIn):
     _require_issuer(request)
-    return _out(services.license_revoke(license=_get(identifier), reason=payload.reason, actor=request.user))
+    return _out(services.license_revoke(license=_get(identifier, request.user), reason=payload.reason, actor=request.user))
 
 
 @router.post("/{identifier}/suspend", response=LicenseOut, auth=staff_auth, summary="Suspend a license")
 def suspend(request, identifier: str, payload: ReasonIn):
     _require_issuer(request)
-    return _out(services.license_suspend(license=_get(identifier), reason=payload.reason, actor=request.user))
+    return _out(services.license_suspend(license=_get(identifier, request.user), reason=payload.reason, actor=request.user))

@@ -29,3 +29,22 @@ class PageView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.path} {self.count}"
+
+
+class CitizenAccount(models.Model):
+    """A citizen's portal sign-in, bound to a real-name-verified ID number (kept only as its
+    blind index and a masked copy) and the phone the code went to (encrypted)."""
+
+    id_index = models.CharField(max_length=64, unique=True, editable=False)
+    id_masked = models.CharField(_("ID number"), max_length=18)
+    phone_enc = models.BinaryField(null=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=11)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("citizen account")
+        verbose_name_plural = _("citizen accounts")
+
+    def __str__(self) -> str:
+        return self.id_masked

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.portal import views
+from tongban.portal import account, views
 
 app_name = "portal"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("applied/", views.applied, name="applied"),
     path("track/", views.track, name="track"),
     path("track/rate/", views.rate, name="rate"),
+    path("account/", account.my_cases, name="account"),
+    path("account/sign-in/", account.sign_in, name="account_sign_in"),
+    path("account/code/", account.code, name="account_code"),
+    path("account/sign-out/", account.sign_out, name="account_sign_out"),
 ]

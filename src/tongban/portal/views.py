@@ -22,6 +22,7 @@ from tongban.core.errors import Conflict, DomainError, NotFound
 from tongban.core.ratelimit import check_rate
 from tongban.portal.forms import ApplyForm, RatingForm, SearchForm, TrackForm
 from tongban.portal.models import PageKind
+from tongban.portal.selectors import cases_of_citizen, citizen_account
 from tongban.portal.services import page_view_record
 from tongban.workbench.forms import add_domain_error
 
@@ -127,7 +128,10 @@ def _track_page(request, case, *, id_number: str, rating_form=None, status=200, 
 def track(request):
     if request.method != "POST":
         _count(request, PageKind.TRACK)
-        return render(request, "portal/track.html", {"form": TrackForm()})
+        account = citizen_account(request)
+        return render(request, "portal/track.html", {
+            "form": TrackForm(), "account": account,
+            "my_cases": list(cases_of_citizen(account=account)) if account else None})
     form = TrackForm(request.POST)
     if form.is_valid():
         try:

@@ -16,6 +16,7 @@ from tongban.cases.models import CaseState, S
 from tongban.cases.policy import allowed, allowed_actions
 from tongban.cases.services import MaterialInput, UploadInput
 from tongban.core.errors import Conflict, DomainError, NotFound
+from tongban.core.services import audit_record
 from tongban.workbench.access import staff_required
 from tongban.workbench.forms import (
     ActionForm,
@@ -195,6 +196,8 @@ def material_file(request, number: str, material_id: int):
     material = case.materials.filter(pk=material_id).exclude(file_path="").first()
     if material is None:
         raise Http404
+    audit_record(actor=request.user, action="case.material_read", object_type="case", object_id=case.number,
+                 detail={"material": material.pk})
     response = FileResponse(open_stored(material.file_path), content_type=material.content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"

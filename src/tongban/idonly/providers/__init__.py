@@ -1,0 +1,1 @@
+"""Shared-data providers: where an exempted material comes from. See base.py for the interface."""

@@ -1,0 +1,1 @@
+"""The reference data service (shared-data exchange stand-in). See app.py."""
