@@ -68,7 +68,10 @@ def demo() -> None:
 def test() -> None:
     ensure_system_packages()
     ensure_venv()
-    os.execv(BIN / "python", [str(BIN / "python"), "-m", "pytest", *sys.argv[2:]])
+    args = sys.argv[2:]
+    if not any(a == "-n" or a.startswith("-n") for a in args):
+        args = ["-n", "2", *args]  # both cores: the suite halves its time
+    os.execv(BIN / "python", [str(BIN / "python"), "-m", "pytest", *args])
 
 
 if __name__ == "__main__":
