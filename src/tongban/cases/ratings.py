@@ -63,7 +63,7 @@ def rating_submit(*, case: Case, score: int, text: str = "", channel: str = "onl
 
 
 def _rectification_for(actor, rectification_id: int) -> Rectification:
-    rect = (Rectification.objects.select_for_update().select_related("rating__case")
+    rect = (Rectification.objects.select_for_update(of=("self",)).select_related("rating__case")
             .filter(pk=rectification_id).first())
     if rect is None or not policy.allowed(actor, rect.center_id, "view"):
         raise NotFound(_("No such rectification."), code="rectification_not_found")

@@ -79,7 +79,7 @@ def status_apply(*, partner: Partner, body: dict, message_id: str) -> str:
     local case number. Call inside the receipt's transaction. Stale or repeated sequence numbers
     are recorded on the link and otherwise ignored."""
     origin = body.get("origin") or {}
-    link = (CrossRegionLink.objects.select_for_update().select_related("case")
+    link = (CrossRegionLink.objects.select_for_update(of=("self",)).select_related("case")
             .filter(origin_region=str(origin.get("region", "")), origin_number=str(origin.get("number", "")),
                     partner=partner).first())
     if link is None:

@@ -181,7 +181,7 @@ def _check_decisions(lookup: Lookup, decisions: FilingInput, actor) -> None:
 
 
 def _lock_lookup(token, actor) -> Lookup:
-    lookup = (Lookup.objects.select_for_update().select_related("item_version", "item_version__item")
+    lookup = (Lookup.objects.select_for_update(of=("self",)).select_related("item_version", "item_version__item")
               .filter(token=token).first())
     if lookup is None or lookup.created_by_id != (actor.pk if actor is not None else None):
         raise NotFound(_("No such look-up; look the ID number up again."), code="lookup_not_found")

@@ -318,7 +318,7 @@ def seal_apply(*, seal: Seal, pdf: bytes, actor=None, document_kind: str, docume
                page: int = 0, reason: str = "") -> bytes:
     """Put the seal (visible, PAdES B-LT, timestamped) on the PDF and log the use."""
     with transaction.atomic():
-        seal = Seal.objects.select_for_update().select_related("certificate__key", "certificate__issuer").get(pk=seal.pk)
+        seal = Seal.objects.select_for_update(of=("self",)).select_related("certificate__key", "certificate__issuer").get(pk=seal.pk)
         seal_check_usable(seal)
         cert = seal.certificate
         sealed = pdfsign.sign(
