@@ -12,6 +12,20 @@ from tongban.wsgi import application  # noqa: E402  (pytest-django has configure
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI app directly fires request_started/finished, whose connection clean-up
+    would close the test transaction's connection (Django's test client disconnects them too)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def clerk_token(fd_clerk):
     factories.item("GJJ-0001", name="住房公积金提取（退休）")

@@ -96,3 +96,11 @@ def test_validate_command_exit_codes():
     with pytest.raises(SystemExit) as exc:
         call_command("validate", "credit-code", "91611100ABCDEFGHIJ", stdout=StringIO(), stderr=StringIO())
     assert exc.value.code == 1
+
+
+def test_nul_characters_are_refused_at_the_edge(client, db):
+    response = client.get("/api/catalog/items", {"q": "a\x00b"})
+    assert response.status_code == 400 and response.json()["code"] == "invalid_input"
+    response = client.post("/api/public/cases/query", '{"number": "x\\u0000", "id_number": "y"}',
+                           content_type="application/json")
+    assert response.status_code == 400

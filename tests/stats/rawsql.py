@@ -42,7 +42,7 @@ def _where(f, alias: str = "c") -> tuple[str, list]:
         params.append(f.channel)
     if f.id_only is not None:
         sql.append(f"{alias}.id_only = %s")
-        params.append(1 if f.id_only else 0)
+        params.append(bool(f.id_only))
     if f.scope is not None:
         ids = ",".join(str(int(i)) for i in f.scope) or "NULL"
         sql.append(f"{alias}.center_id IN ({ids})")
@@ -52,12 +52,12 @@ def _where(f, alias: str = "c") -> tuple[str, list]:
 def one(sql: str, params: list):
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        return cur.fetchone()[0]
+        return _plain(cur.fetchone()[0])
 
 
 def median(sql_values: str, params: list):
     with connection.cursor() as cur:
-        cur.execute(f"SELECT v FROM ({sql_values}) WHERE v IS NOT NULL ORDER BY v", params)
+        cur.execute(f"SELECT v FROM ({sql_values}) AS m WHERE v IS NOT NULL ORDER BY v", params)
         values = [r[0] for r in cur.fetchall()]
     if not values:
         return None
@@ -85,7 +85,7 @@ def value(metric: str, f):
         return one(f"SELECT COUNT(DISTINCT e.case_id) FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id "
                    f"WHERE {w} AND e.action = '{action}' AND e.at >= '{lo}' AND e.at < '{hi}'", p)
     if metric == "late":
-        return one(count + concluded + " AND c.on_time = 0", p)
+        return one(count + concluded + " AND c.on_time = FALSE", p)
     if metric == "late_legal":
         return one(count + concluded + " AND c.concluded_on > c.legal_due", p)
     if metric in ("carried_over", "in_progress"):
@@ -99,20 +99,25 @@ def value(metric: str, f):
                 f"AND x.action = 'withdraw' AND x.at < '{moment}'))")
         return one(count + cond + f" AND NOT {gone}", p)
     if metric == "id_only":
-        return one(count + received + " AND c.id_only = 1", p)
+        return one(count + received + " AND c.id_only = TRUE", p)
     if metric == "cross_region":
         return one(count + received + " AND c.channel = 'cross_region'", p)
     if metric == "holiday":
-        local = "date(c.submitted_at, '+8 hours')"
+        if connection.vendor == "postgresql":
+            local = "(c.submitted_at AT TIME ZONE 'Asia/Shanghai')::date"
+            weekend = f"EXTRACT(DOW FROM {local}) IN (0, 6)"
+        else:
+            local = "date(c.submitted_at, '+8 hours')"
+            weekend = f"strftime('%%w', {local}) IN ('0', '6')"
         rest = (f"(({local} IN (SELECT date FROM core_calendarday WHERE kind = 'holiday')) OR "
-                f"(strftime('%%w', {local}) IN ('0', '6') AND {local} NOT IN "
+                f"({weekend} AND {local} NOT IN "
                 "(SELECT date FROM core_calendarday WHERE kind = 'workday')))")
         return one(count + received + f" AND (c.channel = 'holiday_window' OR {rest})", p)
     if metric == "on_time_rate":
-        n, d = _two(f"SELECT SUM(c.on_time = 1), COUNT(c.on_time) FROM cases_case c WHERE {w} AND {concluded}", p)
+        n, d = _two(f"SELECT SUM(CASE WHEN c.on_time THEN 1 ELSE 0 END), COUNT(c.on_time) FROM cases_case c WHERE {w} AND {concluded}", p)
         return n / d if d else None
     if metric == "on_time_rate_legal":
-        n, d = _two(f"SELECT SUM(c.concluded_on <= c.legal_due), COUNT(c.legal_due) FROM cases_case c "
+        n, d = _two(f"SELECT SUM(CASE WHEN c.concluded_on <= c.legal_due THEN 1 ELSE 0 END), COUNT(c.legal_due) FROM cases_case c "
                     f"WHERE {w} AND {concluded}", p)
         return n / d if d else None
     if metric == "mean_duration_days":
@@ -122,7 +127,10 @@ def value(metric: str, f):
     spot = (f"FROM cases_case c JOIN catalog_itemversion v ON v.id = c.item_version_id WHERE {w} AND {concluded} "
             "AND c.channel IN ('window', 'holiday_window') AND v.promised_limit_days = 0 "
             "AND c.concluded_at IS NOT NULL")
-    seconds = "ROUND((julianday(c.concluded_at) - julianday(c.submitted_at)) * 86400.0)"
+    if connection.vendor == "postgresql":
+        seconds = "ROUND(EXTRACT(EPOCH FROM (c.concluded_at - c.submitted_at)))"
+    else:
+        seconds = "ROUND((julianday(c.concluded_at) - julianday(c.submitted_at)) * 86400.0)"
     if metric == "mean_minutes":
         return one(f"SELECT AVG({seconds}) / 60.0 {spot}", p)
     if metric == "median_minutes":  # whole minutes
@@ -132,10 +140,10 @@ def value(metric: str, f):
     if metric == "ratings":
         return one(f"SELECT COUNT(*) {rated}", p)
     if metric == "satisfaction_rate":
-        n, d = _two(f"SELECT SUM(r.score >= 4), COUNT(*) {rated}", p)
+        n, d = _two(f"SELECT SUM(CASE WHEN r.score >= 4 THEN 1 ELSE 0 END), COUNT(*) {rated}", p)
         return n / d if d else None
     if metric == "rectification_closure":
-        n, d = _two(f"SELECT SUM(x.state = 'closed'), COUNT(*) FROM cases_rectification x JOIN cases_rating r "
+        n, d = _two(f"SELECT SUM(CASE WHEN x.state = 'closed' THEN 1 ELSE 0 END), COUNT(*) FROM cases_rectification x JOIN cases_rating r "
                     f"ON r.id = x.rating_id JOIN cases_case c ON c.id = r.case_id WHERE {w} "
                     f"AND r.created_at >= '{lo}' AND r.created_at < '{hi}'", p)
         return n / d if d else None
@@ -146,4 +154,11 @@ def _two(sql: str, params: list):
     with connection.cursor() as cur:
         cur.execute(sql, params)
         n, d = cur.fetchone()
-    return (n or 0), (d or 0)
+    return _plain(n or 0), _plain(d or 0)
+
+
+def _plain(value):
+    """PostgreSQL returns numeric aggregates as Decimal; SQLite as int/float."""
+    from decimal import Decimal
+
+    return float(value) if isinstance(value, Decimal) else value

@@ -182,7 +182,7 @@ STAGE_ORDER = [Stage.APPROVAL, Stage.ENGINEERING, Stage.CONSTRUCTION, Stage.ACCE
 
 
 class Project(models.Model):
-    code = models.CharField(_("project code"), max_length=23, unique=True)
+    code = models.CharField(_("project code"), max_length=24, unique=True)
     name = models.CharField(_("name"), max_length=120)
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="projects")
     center = models.ForeignKey("org.Center", on_delete=models.PROTECT, related_name="projects")
