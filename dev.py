@@ -29,9 +29,9 @@ SYSTEM_PACKAGES = {
 }
 
 
-def run(*cmd, **kwargs):
+def run(*cmd, cwd=ROOT, **kwargs):
     print("+", " ".join(str(c) for c in cmd), flush=True)
-    return subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
+    return subprocess.run([str(c) for c in cmd], check=True, cwd=cwd, **kwargs)
 
 
 def ensure_venv() -> None:
