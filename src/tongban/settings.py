@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
+    "django_prometheus",
     "tongban.core",
     "tongban.org",
     "tongban.catalog",
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tongban.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,6 +88,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "tongban.urls"
@@ -138,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [Path(os.environ.get("TONGBAN_LOCALE_DIR", BASE_DIR / "locale"))]  # env: the catalogue test
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -160,13 +165,29 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
 
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "TONGBAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
-    }
-}
+# Background tasks: the database backend by default (nothing more to run); a province sets
+# TONGBAN_TASK_BACKEND=rq to queue them on Redis and runs `tongban rqworker` processes.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TASK_BACKEND = os.environ.get("TONGBAN_TASK_BACKEND", "db")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise RuntimeError(f"TONGBAN_TASK_BACKEND must be one of {sorted(TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+
+# Dashboards and reports read from this database alias: a streaming replica when
+# DATABASE_REPLICA_URL is set (see tongban.core.dbrouter), else the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+TONGBAN_REPORTING_DATABASE = "replica" if "replica" in DATABASES else "default"
+DATABASE_ROUTERS = ["tongban.core.dbrouter.ReportingReplicaRouter"]
+
+# Prometheus metrics at /metrics, for the addresses listed here only (the scraper's).
+TONGBAN_METRICS_ALLOWED_IPS = os.environ.get("TONGBAN_METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",")
 
 LOGIN_URL = "/admin/login/"
 
@@ -217,8 +238,8 @@ if env_bool("TONGBAN_REFDATA_SERVE", not PRODUCTION):
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
@@ -264,11 +285,23 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Logs go to standard error: one JSON object per line in production (TONGBAN_LOG_FORMAT=json),
+# plain text for the demo; personal data is masked either way.
+LOG_FORMAT = os.environ.get("TONGBAN_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal_data": {"()": "tongban.security.logmask.MaskPersonalData"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"],
+                             "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

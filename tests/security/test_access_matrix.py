@@ -31,6 +31,7 @@ STAFF = "staff"  # any staff member; objects limited to the centers they may see
 ROLES = "roles"  # role-restricted (cases.policy / projects.policy / stats) and center-scoped
 ADMIN = "admin"  # Django admin: is_staff + model permissions; case querysets center-scoped
 PARTNER = "partner"  # partner deployments: signed messages (federation JWS)
+MONITOR = "monitor"  # the monitoring network's addresses only (TONGBAN_METRICS_ALLOWED_IPS)
 
 PAGE_RULES = {
     "": PUBLIC, "items/<str:code>/": PUBLIC, "items/<str:code>/apply/": PUBLIC, "applied/": PUBLIC,
@@ -38,7 +39,7 @@ PAGE_RULES = {
     "account/": PUBLIC, "account/sign-in/": PUBLIC, "account/code/": PUBLIC, "account/sign-out/": PUBLIC,
     "signing/tsa": PUBLIC, "signing/crl.der": PUBLIC, "signing/root.pem": PUBLIC, "signing/keys.json": PUBLIC,
     "licenses/verify/": PUBLIC, "licenses/verify/<str:identifier>/": PUBLIC, "licenses/revocations.json": PUBLIC,
-    "policy/measures/": PUBLIC,
+    "policy/measures/": PUBLIC, "healthz": PUBLIC, "metrics": MONITOR,
     "api/openapi.json": PUBLIC, "api/docs": PUBLIC, "api/": PUBLIC,
     "workbench/login/": SELF, "workbench/logout/": SELF, "security/second-factor/": SELF,
     "security/second-factor/enrol/": SELF, "security/sign-out-everywhere/": SELF,
@@ -130,7 +131,10 @@ SAMPLE = {"number": "XX-NOPE", "code": "NOPE", "identifier": "NOPE", "action": "
           "notification_id": "999999", "material_id": "999999", "notice_id": "999999", "rectification_id": "999999",
           "claim_id": "999999", "objection_id": "999999", "entry_id": "999999", "content_type_id": "1",
           "object_id": "1", "id": "1", "pk": "1", "app_label": "cases", "url": "x", "plan_id": "999999",
-          "window_id": "999999"}
+          "window_id": "999999",
+          # RQ's queue dashboard in the admin (django-rq)
+          "queue_index": "0", "job_id": "nope", "result_id": "nope", "key": "nope", "scheduler_index": "0",
+          "connection_index": "0", "scheduler_name": "nope", "cron_job_name": "nope"}
 
 
 def _fill(route: str) -> str:
@@ -150,8 +154,9 @@ def test_a_visitor_gets_nothing_from_any_staff_page_or_operation(client, org):
         if PAGE_RULES[route] in (PUBLIC, SELF):
             continue
         url = _fill(route)
+        outside = {"REMOTE_ADDR": "203.0.113.9"}  # a visitor from the internet, not the scraper
         for method in ("get", "post"):
-            if not _denied_page(getattr(client, method)(url)):
+            if not _denied_page(getattr(client, method)(url, **outside)):
                 leaks.append(f"{method.upper()} {url}")
     for op in api_operations():
         if API_RULES[op] in (PUBLIC,):

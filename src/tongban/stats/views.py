@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tongban.catalog.models import Category
+from tongban.core.dbrouter import reporting_reads
 from tongban.core.errors import DomainError, Forbidden
 from tongban.org.models import Center
 from tongban.stats import charts, registry
@@ -39,6 +40,7 @@ def drill_url(fig: Figure) -> str:
 
 
 @login_required
+@reporting_reads()
 def dashboard(request):
     f, error = _filter_or_error(request)
     if error:
@@ -73,6 +75,7 @@ def _linked(table):
 
 
 @login_required
+@reporting_reads()
 def drill(request):
     f, error = _filter_or_error(request)
     if error:
@@ -93,6 +96,7 @@ def drill(request):
 
 
 @login_required
+@reporting_reads()
 def period_export(request):
     f, error = _filter_or_error(request)
     if error:

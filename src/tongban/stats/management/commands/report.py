@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from tongban.core.dbrouter import reporting_reads
 from tongban.stats.filters import StatsFilter
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         group.add_argument("--quarter", type=int)
         period.add_argument("--out", help="output path without suffix")
 
+    @reporting_reads()
     def handle(self, *args, kind, **options):
         started = time.monotonic()
         if kind == "annual":

@@ -1,0 +1,82 @@
+"""Production-mode plumbing an operator relies on: metrics, health check, JSON logs, and
+reports reading from the replica while case handling reads the primary."""
+
+import io
+import json
+import logging
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from pythonjsonlogger.json import JsonFormatter
+
+from tests import factories
+from tongban.core.dbrouter import reporting_reads
+from tongban.org.models import Center, Region
+from tongban.security.logmask import MaskPersonalData
+
+
+@pytest.mark.django_db
+def test_the_scraper_reads_prometheus_metrics_and_a_visitor_is_refused():
+    scraper = Client(REMOTE_ADDR="127.0.0.1")
+    scraper.get("/healthz")
+    metrics = scraper.get("/metrics")
+    assert metrics.status_code == 200
+    body = metrics.content.decode()
+    assert "django_http_requests_total_by_method_total" in body
+    assert 'view="healthz"' in body
+    assert Client(REMOTE_ADDR="203.0.113.9").get("/metrics").status_code == 403
+
+
+@pytest.mark.django_db(databases=["default", "replica"])
+def test_the_health_check_names_every_database():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "databases": {alias: "ok" for alias in settings.DATABASES}}
+
+
+def test_json_logs_are_one_object_per_line_with_personal_data_masked():
+    spec = settings.LOGGING["formatters"]["json"]
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter(spec["fmt"], rename_fields=spec["rename_fields"]))
+    handler.addFilter(MaskPersonalData())
+    logger = logging.getLogger("tongban.test.json")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("lookup for %s failed", "610402196305120317")
+    finally:
+        logger.removeHandler(handler)
+    line = json.loads(stream.getvalue())
+    assert line["level"] == "WARNING" and line["logger"] == "tongban.test.json"
+    assert "610402196305120317" not in line["message"]
+    assert line["message"].startswith("lookup for 6104")
+
+
+@pytest.mark.django_db(databases=["default", "replica"])
+def test_reports_read_the_replica_and_case_handling_reads_the_primary(settings, seeded_calendar):
+    factories.center("fengdong", "沣东新城政务服务中心")
+    region = Region.objects.using("replica").create(code="611100", name="西咸新区")
+    Center.objects.using("replica").create(region=region, code="only-on-replica", name="副本中心")
+    settings.TONGBAN_REPORTING_DATABASE = "replica"
+    assert list(Center.objects.values_list("code", flat=True)) == ["fengdong"]
+    with reporting_reads():
+        assert list(Center.objects.values_list("code", flat=True)) == ["only-on-replica"]
+        Center.objects.create(region=Region.objects.using("default").get(), code="written-in-a-report", name="写入")
+    assert Center.objects.filter(code="written-in-a-report").exists()  # writes went to the primary
+    assert not Center.objects.using("replica").filter(code="written-in-a-report").exists()
+
+
+@pytest.mark.django_db(databases=["default", "replica"])
+def test_the_period_report_command_reads_the_replica(settings, seeded_calendar, tmp_path, capsys):
+    settings.TONGBAN_REPORTING_DATABASE = "replica"
+    with CaptureQueriesContext(connections["replica"]) as on_replica, \
+            CaptureQueriesContext(connections["default"]) as on_primary:
+        call_command("report", "period", "--year", "2023", "--month", "5", "--out", str(tmp_path / "p"))
+    assert (tmp_path / "p.xlsx").stat().st_size > 0
+    assert any("cases_case" in q["sql"] for q in on_replica.captured_queries)
+    assert not any("cases_case" in q["sql"] for q in on_primary.captured_queries)
