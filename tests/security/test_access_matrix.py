@@ -46,7 +46,7 @@ PAGE_RULES = {
     "stats/": ROLES, "stats/cases/": ROLES, "stats/export/": ROLES,
     "workbench/": STAFF, "workbench/queue/": STAFF, "workbench/notifications/": STAFF,
     "workbench/notifications/<int:notification_id>/read/": STAFF, "workbench/items/search/": STAFF,
-    "workbench/receive/": ROLES, "workbench/validate/id-number/": STAFF,
+    "workbench/receive/": ROLES, "workbench/id-only/": ROLES, "workbench/id-only/<uuid:token>/": STAFF, "workbench/validate/id-number/": STAFF,
     "workbench/cases/<str:number>/": STAFF, "workbench/cases/<str:number>/act/<str:action>/": ROLES,
     "workbench/cases/<str:number>/materials/": ROLES, "workbench/cases/<str:number>/materials/<int:material_id>/": STAFF,
     "workbench/cases/<str:number>/extension/": ROLES, "workbench/cases/<str:number>/extension/decision/": ROLES,
@@ -127,11 +127,11 @@ def test_every_page_and_api_operation_has_an_access_rule():
     assert not missing, f"endpoints without an access rule in {__name__}: {missing}"
 
 
-SAMPLE = {"number": "XX-NOPE", "code": "NOPE", "identifier": "NOPE", "action": "accept", "token": "nope",
+SAMPLE = {"number": "XX-NOPE", "code": "NOPE", "identifier": "NOPE", "action": "accept",
           "notification_id": "999999", "material_id": "999999", "notice_id": "999999", "rectification_id": "999999",
           "claim_id": "999999", "objection_id": "999999", "entry_id": "999999", "content_type_id": "1",
           "object_id": "1", "id": "1", "pk": "1", "app_label": "cases", "url": "x", "plan_id": "999999",
-          "window_id": "999999",
+          "window_id": "999999", "token": "00000000-0000-4000-8000-000000000000",
           # RQ's queue dashboard in the admin (django-rq)
           "queue_index": "0", "job_id": "nope", "result_id": "nope", "key": "nope", "scheduler_index": "0",
           "connection_index": "0", "scheduler_name": "nope", "cron_job_name": "nope"}

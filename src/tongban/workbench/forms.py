@@ -227,3 +227,53 @@ class WindowRatingForm(forms.Form):
                                    choices=[(5, "5"), (4, "4"), (3, "3"), (2, "2"), (1, "1")],
                                    widget=forms.RadioSelect)
     text = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
+# -- ID-card-only handling (一证通办) ----------------------------------------------------------
+CONSENT_CHOICES = [("yes", _("The applicant consents")), ("no", _("The applicant does not consent"))]
+UNFETCHED_CHOICES = [("paper", _("taken on paper now")), ("deferred", _("to be brought later (correction notice)"))]
+
+
+class IdOnlyStartForm(forms.Form):
+    """Step 1: who, for which item, and the recorded consent to fetch their records."""
+
+    item = forms.ChoiceField(label=_("Item"))
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    purpose = forms.CharField(label=_("Purpose of the look-up"), max_length=200,
+                              help_text=_("Recorded with every look-up, e.g. 办理住房公积金提取."))
+    consent = forms.ChoiceField(label=_("Consent to fetch records from shared data"), choices=CONSENT_CHOICES,
+                                widget=forms.RadioSelect)
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", _("— choose an item —"))] + [
+            (v.item.code, f"{v.name}（{v.item.code}）") for v in items]
+
+    def clean_id_number(self):
+        return _validated(self, "id_number", validate_id_number)
+
+
+class IdOnlyFilingForm(forms.Form):
+    """Step 2: for each material shared data could not supply, paper now or later."""
+
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    delivery_method = forms.ChoiceField(label=_("How the result is delivered"), choices=DeliveryMethod.choices,
+                                        initial=DeliveryMethod.PICKUP)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, to_decide=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.to_decide = list(to_decide)
+        for i, name in enumerate(self.to_decide):
+            self.fields[f"m{i}"] = forms.ChoiceField(label=name, choices=UNFETCHED_CHOICES, widget=forms.RadioSelect)
+
+    def material_fields(self):
+        return [self[f"m{i}"] for i in range(len(self.to_decide))]
+
+    def clean_phone(self):
+        return _validated(self, "phone", validate_phone)
+
+    def decisions(self) -> tuple[list[str], list[str]]:
+        chosen = [(name, self.cleaned_data[f"m{i}"]) for i, name in enumerate(self.to_decide)]
+        return [n for n, c in chosen if c == "paper"], [n for n, c in chosen if c == "deferred"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.workbench.views import cases, documents, home, receive
+from tongban.workbench.views import cases, documents, home, idonly, receive
 
 app_name = "workbench"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("notifications/<int:notification_id>/read/", home.notification_read, name="notification_read"),
     path("items/search/", home.item_search_fragment, name="item_search"),
     path("receive/", receive.receive, name="receive"),
+    path("id-only/", idonly.start, name="idonly_start"),
+    path("id-only/<uuid:token>/", idonly.lookup, name="idonly_lookup"),
     path("validate/id-number/", receive.validate_id_number, name="validate_id_number"),
     path("cases/<str:number>/", cases.case_page, name="case"),
     path("cases/<str:number>/act/<str:action>/", cases.case_act, name="case_act"),
