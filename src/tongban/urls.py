@@ -5,11 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tongban.api import api
+from tongban.core import views as core_views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
 
 urlpatterns = [
+    path("metrics", core_views.metrics, name="metrics"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
