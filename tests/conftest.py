@@ -96,7 +96,6 @@ def _test_client_sign_in_includes_the_second_factor(monkeypatch):
     def _login(self, user, backend=None):
         original(self, user, backend)
         from django_otp import DEVICE_ID_SESSION_KEY
-
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from tongban.security.second_factor import confirmed_device, requires_second_factor

@@ -25,7 +25,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
         raise RuntimeError("SECRET_KEY must be set in production")
-    SECRET_KEY = "demo-only-insecure-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
+    SECRET_KEY = "demo-only-insecure-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [

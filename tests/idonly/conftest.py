@@ -8,6 +8,7 @@ import pytest
 import time_machine
 import yaml
 
+from tests.browser_support import browser, new_page  # noqa: F401  (fixtures of the browser journey)
 from tongban.catalog.demo import spec_from_row
 from tongban.catalog.services import department_ensure, item_create
 from tongban.idonly.providers import registry

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser_support import browser, new_page, shot, sign_in  # noqa: F401  (fixtures)
+from tests.browser_support import shot, sign_in
 from tests.factories import PASSWORD
 from tests.idonly.conftest import HOUSING_FUND_ITEM, RETIRED
 from tongban.cases.models import Case

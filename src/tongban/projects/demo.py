@@ -2,22 +2,33 @@
 agreement with the five new-city centers (signed 3 February 2023), land parcels with their
 regional pre-assessments, and projects in every stage, moved along through the services.
 
-Acts happen "now" (the services date them today), so stage times of the demo are small; a due
-date that falls in a year the holiday calendar does not cover is left unknown and shown so.
+Acts happen "now" (the services date them today); the stages are then laid back over the past
+weeks (_spread_stage_dates) so the pages show realistic stage times. A due date that falls in a
+year the holiday calendar does not cover is left unknown and shown so.
 An act the calendar cannot date (CalendarNotCovered) leaves that project where it was.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from tongban.cases import services as case_services
 from tongban.catalog.selectors import item_get_current
+from tongban.core import calendar
 from tongban.core.errors import CalendarNotCovered
 from tongban.projects import presets, services, stages
-from tongban.projects.models import Agreement, Enterprise, LandParcel, Project, ProjectClass
+from tongban.projects.models import (
+    Agreement,
+    Enterprise,
+    JointAcceptance,
+    LandParcel,
+    Project,
+    ProjectClass,
+    StageState,
+)
 from tongban.projects.services import AssessmentInput, ContactInput
 
 SIGNED_ON = date(2023, 2, 3)
@@ -173,10 +184,45 @@ def load() -> str:
                 _advance(project, target, agent, users[clerk], users[approver])
             except CalendarNotCovered:
                 stuck.append(code)
+            _spread_stage_dates(project)
         moved += 1
     summary = (f"{Agreement.objects.count()} agreements ({signed} new), {Project.objects.count()} projects "
                f"({moved} new)")
     return summary + (f"; left where the calendar ends: {', '.join(stuck)}" if stuck else "")
+
+
+# The share of each stage's target working days the demo projects took (the running stage: half
+# of that so far), so that the pages show stage times the way a real year would.
+DEMO_PACE = {"approval": 0.75, "engineering": 0.9, "construction": 1.0, "acceptance": 0.8}
+
+
+def _working_days_before(day: date, n: int) -> date:
+    while n > 0:
+        day -= timedelta(days=1)
+        n -= calendar.is_working_day(day)
+    return day
+
+
+def _spread_stage_dates(project) -> None:
+    """The demo builds a project in one sitting, which would make every stage read 0 working
+    days. Lay its stages back over the past weeks at DEMO_PACE instead, ending today, each
+    stage starting the working day after the previous one ended (the item cases inside keep
+    the dates they were really handled on)."""
+    rows = [r for r in project.stages.all() if r.started_on]
+    end = timezone.localdate()
+    for row in sorted(rows, key=lambda r: STEPS.index(r.stage), reverse=True):
+        used = max(1, round(row.target_days * DEMO_PACE[row.stage]))
+        if row.state == StageState.COMPLETED:
+            row.started_on = _working_days_before(end, used)
+            row.completed_on = end
+            row.working_days = calendar.working_days_between(row.started_on, row.completed_on)
+        else:
+            row.started_on = _working_days_before(end, max(1, used // 2))
+        row.due_on = stages._due(row.started_on, row.target_days)
+        row.save(update_fields=["started_on", "completed_on", "working_days", "due_on"])
+        if row.stage == "acceptance" and row.completed_on:
+            JointAcceptance.objects.filter(project=project).update(recorded_on=row.completed_on)
+        end = _working_days_before(row.started_on, 1)
 
 
 def _ensure_seal() -> None:
