@@ -24,8 +24,8 @@ def test_a_material_changed_since_upload_fails_authenticity_with_the_reason(deli
     assert services.case_archive(number=number) is None
     record = ArchiveRecord.objects.get(case_number=number)
     assert record.state == IngestState.FAILED
-    assert "authenticity: data/materials/01-购房合同.pdf: SHA-256" in record.reason
-    assert "differs from the case record" in record.reason
+    assert "真实性：data/materials/01-购房合同.pdf：SHA-256 值" in record.reason
+    assert "与办件记录中的" in record.reason and "不一致" in record.reason
     assert not ArchivePackage.objects.filter(case_number=number).exists()
     assert CaseEvent.objects.filter(case__number=number, action="archive_failed").exists()
     assert _nothing_stored()
@@ -36,7 +36,7 @@ def test_a_virus_signature_fails_the_security_check(delivered_case):
     number = delivered_case(contract=eicar)
     assert services.case_archive(number=number) is None
     reason = ArchiveRecord.objects.get(case_number=number).reason
-    assert reason.startswith("security: data/materials/01-购房合同.pdf: contains a virus test signature")
+    assert reason.startswith("安全性：data/materials/01-购房合同.pdf：含有病毒测试特征码")
 
 
 def test_a_crash_while_packaging_leaves_nothing_and_a_retry_succeeds(delivered_case, monkeypatch):

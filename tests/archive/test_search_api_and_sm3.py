@@ -35,8 +35,8 @@ def test_api_shows_why_a_case_is_not_archived(delivered_case, fd_clerk, settings
     client.force_login(fd_clerk)
     body = client.get(f"/api/archive/cases/{number}").json()
     assert body["state"] == "failed"
-    assert "authenticity: data/materials/01-购房合同.pdf" in body["reason"]
-    assert "usability: data/materials/01-购房合同.pdf: the PDF does not open" in body["reason"]
+    assert "真实性：data/materials/01-购房合同.pdf" in body["reason"]
+    assert "可用性：data/materials/01-购房合同.pdf：PDF 无法打开" in body["reason"]
     assert client.get("/api/archive/packages", {"case_number": number}).json() == []
 
 

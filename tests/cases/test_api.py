@@ -64,15 +64,15 @@ def test_files_are_judged_by_their_bytes(client, fd_clerk, permit_item, settings
     client.force_login(fd_clerk)
     disguised = submit(client, factories.id_number(),
                        uploads=files(("id.jpg", PNG, "image/jpeg"), ("contract.pdf", PDF, "application/pdf")))
-    assert disguised.status_code == 400 and "does not match" in disguised.json()["message"]
+    assert disguised.status_code == 400 and "与其声明的类型不符" in disguised.json()["message"]
     script = submit(client, factories.id_number(),
                     uploads=files(("id.jpg", b"<script>alert(1)</script>", "image/jpeg"),
                                   ("c.pdf", PDF, "application/pdf")))
-    assert script.status_code == 400 and "PDF, JPEG or PNG" in script.json()["message"]
+    assert script.status_code == 400 and "不是 PDF、JPEG 或 PNG 格式" in script.json()["message"]
     settings.TONGBAN_MAX_UPLOAD_BYTES = 64
     big = submit(client, factories.id_number(),
                  uploads=files(("id.jpg", JPEG + b"\x00" * 100, "image/jpeg"), ("c.pdf", PDF, "application/pdf")))
-    assert big.status_code == 400 and "larger" in big.json()["message"]
+    assert big.status_code == 400 and "超过 1 KB" in big.json()["message"]
     assert Case.objects.count() == CaseMaterial.objects.count() == 0
 
 

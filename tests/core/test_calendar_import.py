@@ -55,12 +55,12 @@ def test_csv_rows_parse_to_the_same_days():
     ("text", "fragment"),
     [
         ("year: 2030\nholidays:\n  - {name: 春节, from: 2030-02-02, to: 2030-02-08}\n"
-         "  - {name: 重叠, from: 2030-02-08, to: 2030-02-09}\n", "twice"),
-        ("year: 2030\nholidays:\n  - {name: 春节, from: 2030-02-08, to: 2030-02-02}\n", "before"),
-        ("year: 2030\nholidays:\n  - {name: 春节, from: 2030-02-30}\n", "impossible date"),
-        ("year: 2030\nholidays:\n  - {name: 春节, from: 2030/02/03}\n", "not a date"),
-        ("year: 2030\nholidays:\n  - {name: 元旦, from: 2031-01-01}\n", "outside"),
-        ("year: 2030\nholidays:\n  - {name: 元旦, from: 2030-01-01, workdays: [2030-01-02]}\n", "weekend"),
+         "  - {name: 重叠, from: 2030-02-08, to: 2030-02-09}\n", "重复列出"),
+        ("year: 2030\nholidays:\n  - {name: 春节, from: 2030-02-08, to: 2030-02-02}\n", "早于"),
+        ("year: 2030\nholidays:\n  - {name: 春节, from: 2030-02-30}\n", "不存在的日期"),
+        ("year: 2030\nholidays:\n  - {name: 春节, from: 2030/02/03}\n", "不是 YYYY-MM-DD 格式的日期"),
+        ("year: 2030\nholidays:\n  - {name: 元旦, from: 2031-01-01}\n", "不在文件声明的年份"),
+        ("year: 2030\nholidays:\n  - {name: 元旦, from: 2030-01-01, workdays: [2030-01-02]}\n", "调休工作日必须在周末"),
         ("holidays: []\n", "year"),
         ("year: [unclosed\n", "YAML"),
     ],
@@ -80,7 +80,7 @@ def test_a_bad_file_writes_nothing(seeded_calendar, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(NOTICE_2030 + "  - {name: 重复, from: 2030-10-07}\n", encoding="utf-8")
     before = CalendarDay.objects.count()
-    with pytest.raises(CommandError, match="twice"):
+    with pytest.raises(CommandError, match="重复列出"):
         call_command("calendar", "import", str(path), stdout=StringIO())
     assert CalendarDay.objects.count() == before
     assert not CalendarYear.objects.filter(year=2030).exists()
@@ -88,7 +88,7 @@ def test_a_bad_file_writes_nothing(seeded_calendar, tmp_path):
 
 def test_a_covered_year_is_not_overwritten_without_replace(seeded_calendar):
     schedule = parse_csv("date,kind,name\n2023-01-03,holiday,测试\n")
-    with pytest.raises(InvalidInput, match="already covered"):
+    with pytest.raises(InvalidInput, match="已导入.*--replace"):
         calendar_import(schedule=schedule)
     assert CalendarYear.objects.get(year=2023).source == "seed"
 

@@ -43,11 +43,11 @@ def test_any_single_mistyped_digit_is_caught(position, delta):
 @pytest.mark.parametrize(
     ("number", "fragment"),
     [
-        ("61040219850612123", "18 characters"),
-        ("6104021985061212A3", "17 digits"),
-        (id_number(birth="19850230"), "not a real date"),
-        (id_number(region="999999"), "address code"),
-        (id_number(birth="18700101"), "1880"),
+        ("61040219850612123", "应为18位"),
+        ("6104021985061212A3", "17位数字"),
+        (id_number(birth="19850230"), "不是有效日期"),
+        (id_number(region="999999"), "地址码"),
+        (id_number(birth="18700101"), "早于1880年"),
     ],
 )
 def test_invalid_numbers_say_why(number, fragment):
@@ -59,7 +59,7 @@ def test_invalid_numbers_say_why(number, fragment):
 
 def test_a_birth_date_in_the_future_is_rejected():
     tomorrow = date.today() + timedelta(days=1)
-    with pytest.raises(InvalidInput, match="future"):
+    with pytest.raises(InvalidInput, match="出生日期晚于今天"):
         parse_id_number(id_number(birth=tomorrow.strftime("%Y%m%d")))
 
 
@@ -72,9 +72,9 @@ def test_credit_codes_valid_and_corrupted():
     code = credit_code(7)
     assert validate_credit_code(code.lower()) == code
     corrupted = code[:-1] + ("0" if code[-1] != "0" else "1")
-    with pytest.raises(InvalidInput, match="check character"):
+    with pytest.raises(InvalidInput, match="校验码"):
         validate_credit_code(corrupted)
-    with pytest.raises(InvalidInput, match="18 characters"):
+    with pytest.raises(InvalidInput, match="统一社会信用代码应为18位"):
         validate_credit_code(code[:10])
 
 

@@ -105,7 +105,7 @@ def test_an_item_outside_any_agreement_is_not_forwarded(xianyang, fd_clerk):
     case = case_submit(actor=fd_clerk, item_code="SB-9003", channel="cross_region",
                        applicant=ApplicantInput(kind="person", name="王小明", id_number=factories.id_number()),
                        materials=[])
-    with pytest.raises(InvalidInput, match="agreement"):
+    with pytest.raises(InvalidInput, match="没有有效协议"):
         crossregion_forward(actor=fd_clerk, number=case.number, checks=ALL_CHECKS)
 
 

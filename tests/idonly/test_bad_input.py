@@ -22,10 +22,10 @@ def with_check_digit(body17: str) -> str:
 
 
 @pytest.mark.parametrize("number, says", [
-    ("610402196305120318", "check digit"),  # the retired citizen's number with its last digit mistyped
-    ("61040219630512031", "18 characters"),
-    (with_check_digit("61040219630230031"), "not a real date"),  # 30 February
-    (with_check_digit("61040220990101031"), "future"),
+    ("610402196305120318", "校验码"),  # the retired citizen's number with its last digit mistyped
+    ("61040219630512031", "应为18位"),
+    (with_check_digit("61040219630230031"), "不是有效日期"),  # 30 February
+    (with_check_digit("61040220990101031"), "晚于今天"),
 ])
 def test_a_mistyped_id_number_is_refused_before_anything_is_recorded(clerk, refdata, number, says):
     response = look_up(clerk, (number, "张建国"), HOUSING_FUND_ITEM)

@@ -17,7 +17,8 @@ def test_a_clerk_files_a_housing_fund_withdrawal_with_only_an_id_card(new_page, 
     refdata.faults["social_security"] = {"mode": "error"}
     clerk = new_page()
     sign_in(clerk, "fd_clerk", PASSWORD)
-    clerk.get_by_role("link", name="一证通办").first.click()
+    with clerk.expect_navigation():  # htmx checks the ID number as typed once the page has loaded
+        clerk.get_by_role("link", name="一证通办").first.click()
     clerk.locator("#id_item").select_option(HOUSING_FUND_ITEM)
     clerk.locator("#id_id_number").fill(RETIRED[0])
     clerk.locator("#id-number-check .field-ok").wait_for()  # checked as typed

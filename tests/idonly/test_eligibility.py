@@ -18,4 +18,4 @@ def test_the_page_says_which_material_blocks_an_item(client, org, refdata):
     ])
     body = client.get("/api/idonly/items/GJJ-9002").json()
     assert body["eligible"] is False
-    assert body["blockers"] == ["购房合同: no shared-data source and not waived"]
+    assert body["blockers"] == ["购房合同：无共享数据来源，且未设为免提交材料"]

@@ -5,7 +5,13 @@ import re
 
 import pytest
 
-from tests.idonly.conftest import DRIVER, HOUSING_FUND_ITEM, LICENSE_RENEWAL_ITEM, POPULATION_ONLY, RETIRED
+from tests.idonly.conftest import (
+    DRIVER,
+    HOUSING_FUND_ITEM,
+    LICENSE_RENEWAL_ITEM,
+    POPULATION_ONLY,
+    RETIRED,
+)
 from tongban.cases.models import Case, CorrectionNotice
 from tongban.idonly.models import Consent, Lookup
 

@@ -22,10 +22,10 @@ def test_altered_qr_payload_is_rejected(business_license):
     forged = cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, cbor2.dumps(claims), signature]))
     result = qr.verify("TB1:" + base45.b45encode(forged).decode())
     assert not result.valid
-    assert result.reasons == ["The code has been altered: its signature does not match."]
+    assert result.reasons == ["该码已被篡改：签名不匹配。"]
     # a damaged payload
     result = qr.verify(business_license.qr_payload[:-3])
-    assert not result.valid and "damaged" in result.reasons[0]
+    assert not result.valid and "已损坏" in result.reasons[0]
 
 
 def test_qr_signed_by_an_unknown_key_is_rejected(business_license, settings):
@@ -37,10 +37,10 @@ def test_qr_signed_by_an_unknown_key_is_rejected(business_license, settings):
 
     platform_keys._public_cache.clear()
     result = qr.verify(payload)
-    assert not result.valid and "unknown key" in result.reasons[0]
+    assert not result.valid and "未知密钥" in result.reasons[0]
     # offline verifier with a key set that lacks the issuer
     result = qr.verify(payload, keys={})
-    assert not result.valid and "unknown key" in result.reasons[0]
+    assert not result.valid and "未知密钥" in result.reasons[0]
 
 
 def test_expired_license_is_rejected_offline_and_on_the_page(food_type, market_seal, market, client):
@@ -49,7 +49,7 @@ def test_expired_license_is_rejected_offline_and_on_the_page(food_type, market_s
                                  issuer_department=market, valid_from=date(2019, 1, 1))
     assert lic.valid_until == date(2024, 1, 1)
     result = qr.verify(lic.qr_payload)
-    assert not result.valid and result.reasons == ["The license expired on 2024-01-01."]
+    assert not result.valid and result.reasons == ["该证照已于2024-01-01过期。"]
     check = selectors.license_public_check(code=lic.qr_payload)
     assert not check.valid and check.status == "expired"
     assert services.license_expire_due() == 1
@@ -63,16 +63,16 @@ def test_offline_verifier_uses_the_signed_revocation_list(business_license):
     keys = platform_keys.parse_key_set(platform_keys.key_set())
     revoked = selectors.revocation_list_verify(doc, keys=keys)
     result = qr.verify(business_license.qr_payload, keys=keys, revoked=revoked)
-    assert not result.valid and result.reasons == ["The license is suspended."]
+    assert not result.valid and result.reasons == ["该证照已暂停使用。"]
     tampered = dict(doc, body=doc["body"].replace("suspended", "valid"))
     with pytest.raises(ValueError):
         selectors.revocation_list_verify(tampered, keys=keys)
 
 
 @pytest.mark.parametrize("value,reason", [
-    ("1.2.156.3005.2.YYZZ.611100MARKET.00000001.1.0", "check character"),
-    ("1.2.156.3005.2.YYZZ.611100MARKET.00000001", "five parts"),
-    ("2.16.840.YYZZ.1.2.3.4", "starts with"),
+    ("1.2.156.3005.2.YYZZ.611100MARKET.00000001.1.0", "校验位"),
+    ("1.2.156.3005.2.YYZZ.611100MARKET.00000001", "五个部分"),
+    ("2.16.840.YYZZ.1.2.3.4", "以1.2.156.3005.2开头"),
 ])
 def test_malformed_identifiers_are_rejected_with_the_reason(value, reason, client, db):
     with pytest.raises(InvalidInput) as exc:
@@ -100,10 +100,10 @@ def test_nothing_is_issued_with_a_revoked_seal(market_seal, business_type, marke
 
 
 def test_holder_kind_and_required_items_are_checked(business_type, market_seal, market):
-    with pytest.raises(InvalidInput, match="credit code"):
+    with pytest.raises(InvalidInput, match="统一社会信用代码"):
         services.license_issue(license_type=business_type, holder_name="某公司", holder_id_number="110101199003070011",
                                data=DATA, issuer_department=market)
-    with pytest.raises(InvalidInput, match="required"):
+    with pytest.raises(InvalidInput, match="必须填写"):
         services.license_issue(license_type=business_type, holder_name="某公司", holder_credit_code=CREDIT_CODE,
                                data={**DATA, "address": ""}, issuer_department=market)
     assert License.objects.count() == 0

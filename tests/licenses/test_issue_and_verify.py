@@ -105,13 +105,15 @@ def test_verify_command_for_pdf_and_qr(business_license, tmp_path, capsys):
     path = tmp_path / "license.pdf"
     path.write_bytes(bytes(business_license.pdf))
     call_command("verify", str(path))
-    assert capsys.readouterr().out.startswith("VALID")
+    assert capsys.readouterr().out.startswith("有效")
     call_command("verify", business_license.qr_payload)
-    assert "VALID" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "有效" in out and "无效" not in out
     path.write_bytes(bytes(business_license.pdf) + b"%appended\n")
     with pytest.raises(SystemExit):
         call_command("verify", str(path))
-    assert "appended" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith("无效") and "最后一个签名之后追加了内容" in out
 
 
 def test_licenses_for_holder_is_one_query(business_license, market, business_type, django_assert_num_queries):

@@ -12,14 +12,14 @@ from tongban.projects.models import Agreement, AgreementContact, Enterprise, Pro
 
 
 @pytest.mark.parametrize("code, fragment", [
-    ("2023-610000-48-01-00012", "looks like"),       # serial has 5 digits
-    ("2023/610000/48/01/000123", "looks like"),      # wrong separators
-    ("2031-610000-48-01-000123", "year"),           # from the future (tests run in 2023)
-    ("1999-610000-48-01-000123", "year"),
-    ("2023-990000-48-01-000123", "province"),        # 99 is no province
-    ("2023-610000-98-01-000123", "industry"),        # GB/T 4754 divisions end at 97
-    ("2023-610000-48-07-000123", "type"),
-    ("2023-610000-48-01-000000", "serial"),
+    ("2023-610000-48-01-00012", "项目代码格式如"),   # serial has 5 digits
+    ("2023/610000/48/01/000123", "项目代码格式如"),   # wrong separators
+    ("2031-610000-48-01-000123", "年份须在 2000 至 2023 之间"),  # from the future (tests run in 2023)
+    ("1999-610000-48-01-000123", "年份须在 2000 至 2023 之间"),
+    ("2023-990000-48-01-000123", "省级代码"),        # 99 is no province
+    ("2023-610000-98-01-000123", "行业码"),        # GB/T 4754 divisions end at 97
+    ("2023-610000-48-07-000123", "项目类型"),
+    ("2023-610000-48-01-000000", "流水号"),
 ])
 def test_a_project_code_that_does_not_validate_names_the_part_that_is_wrong(code, fragment):
     with pytest.raises(InvalidInput) as exc:
@@ -45,7 +45,7 @@ def test_a_project_with_a_bad_code_or_unknown_enterprise_is_not_registered(regis
 def test_an_enterprise_with_a_bad_credit_code_is_refused(leader, org):
     good = factories.credit_code(3)
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
-    with pytest.raises(InvalidInput, match="check character"):
+    with pytest.raises(InvalidInput, match="校验码"):
         services.enterprise_register(actor=leader, credit_code=bad, name="某公司", legal_representative="李四")
     assert not Enterprise.objects.exists()
 

@@ -38,7 +38,7 @@ def test_an_item_the_class_does_not_allow_is_refused_and_nothing_is_filed(regist
     assert Case.objects.count() == cases_before
     assert project.stages.get(stage="approval").state == "pending"
     stages.stage_start(actor=fd_agent, project_code=project.code, stage="approval")
-    with pytest.raises(InvalidInput, match="not allowed"):
+    with pytest.raises(InvalidInput, match="不允许"):
         stages.stage_item_add(actor=fd_agent, project_code=project.code, stage="approval", item_code="GC-0008")
 
 
@@ -81,8 +81,8 @@ def test_a_new_rule_version_applies_to_projects_registered_after_it(register, fd
 
 @pytest.mark.parametrize("breakage, message", [
     (lambda d: d["stages"]["approval"]["items"].append({"code": "GC-9999"}), "GC-9999"),
-    (lambda d: d["stages"].pop("acceptance"), "four stages"),
-    (lambda d: d["stages"]["approval"].update(target_days=99), "add up"),
+    (lambda d: d["stages"].pop("acceptance"), "四个阶段"),
+    (lambda d: d["stages"]["approval"].update(target_days=99), "各阶段目标时限之和超过"),
     (lambda d: d["stages"]["engineering"]["items"][0].update(exempt_by="astrology"), "astrology"),
     (lambda d: d["stages"]["construction"]["permit"].update(max_parts=0), "max_parts"),
     (lambda d: d.update(target_working_days=121), "120"),

@@ -66,5 +66,5 @@ def test_a_simple_low_risk_permit_is_not_staged(register, finish_stage, fd_agent
     finish_stage(project, "approval")
     finish_stage(project, "engineering")
     finish_stage(project, "construction")
-    with pytest.raises(InvalidInput, match="last part"):
+    with pytest.raises(InvalidInput, match="允许的最后一段"):
         stages.permit_part_request(actor=fd_agent, project_code=project.code, scope="基坑", is_final=False)

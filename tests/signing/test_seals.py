@@ -33,7 +33,7 @@ def test_a_flipped_byte_is_rejected_by_pyhanko_and_pdfsig(sealed, nssdb, tmp_pat
     data[pos] ^= 0x01
     report = selectors.pdf_verify(bytes(data))
     assert not report.valid
-    assert any("changed after it was signed" in r for r in report.reasons)
+    assert any("文件在签名后被修改" in r for r in report.reasons)
     path = tmp_path / "t.pdf"
     path.write_bytes(bytes(data))
     assert "Signature is Valid." not in pdfsig(path, nssdb)
@@ -54,10 +54,10 @@ def test_content_appended_after_signing_is_rejected(sealed):
     w.write(out)
     report = selectors.pdf_verify(out.getvalue())
     assert not report.valid
-    assert any("added or changed after signing" in r for r in report.reasons), report.summary()
+    assert any("签名后有内容被添加或修改" in r for r in report.reasons), report.summary()
     # raw bytes after %%EOF
     report = selectors.pdf_verify(sealed + b"\n1 0 obj (forged) endobj\n")
-    assert not report.valid and any("appended" in r for r in report.reasons)
+    assert not report.valid and any("最后一个签名之后追加了内容" in r for r in report.reasons)
 
 
 def test_revoked_seal_cannot_seal_and_its_documents_fail(sealed, market_seal):
@@ -68,7 +68,7 @@ def test_revoked_seal_cannot_seal_and_its_documents_fail(sealed, market_seal):
     assert SealUse.objects.filter(seal=market_seal).count() == 1
     report = selectors.pdf_verify(sealed)
     assert not report.valid
-    assert any("revoked" in r for r in report.reasons), report.summary()
+    assert any("签名人证书已被吊销" in r for r in report.reasons), report.summary()
 
 
 def test_suspended_and_expired_seals_are_refused(platform_ca, market, market_seal):
@@ -124,7 +124,7 @@ def test_seal_from_an_unknown_authority_is_not_trusted(sealed):
     der = foreign.public_bytes(serialization.Encoding.DER)
     report = pdfsign.verify(sealed, vc_factory=lambda: pdfsign.validation_context(roots_der=[der], crls_der=[]))
     assert not report.valid
-    assert any("not issued by a trusted authority" in r for r in report.reasons), report.summary()
+    assert any("并非由受信任的机构颁发" in r for r in report.reasons), report.summary()
     assert isinstance(foreign, x509.Certificate)
 
 

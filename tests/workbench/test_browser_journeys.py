@@ -16,7 +16,8 @@ PASSWORD = factories.PASSWORD
 
 def receive(page, *, name: str, id_number: str, contract: str = "received"):
     """At the window: find the item by pinyin initials, enter the applicant, tick materials."""
-    page.get_by_role("link", name=re.compile("Receive|收件|受理申请|Receive an application")).first.click()
+    with page.expect_navigation():  # htmx listens once the page has loaded: typing earlier is lost
+        page.get_by_role("link", name=re.compile("收件登记")).first.click()
     page.locator("#item-q").fill("zfgjj")
     page.locator("#item-results a", has_text="住房公积金提取（购房）").click()
     page.locator("#id_name").fill(name)

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongban.archive import bag as bagmod
 from tongban.archive.content import REQUIRED_METADATA, SealedDocument
@@ -27,9 +28,14 @@ EICAR = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
 PDF_ACTIVE = (b"/JavaScript", b"/Launch", b"/EmbeddedFile", b"/RichMedia")
 
 
+# DA/T 70-2018's names of the four properties, as the clerk reads them in a failure reason
+LABELS = {"authenticity": gettext_lazy("authenticity"), "integrity": gettext_lazy("integrity"),
+          "usability": gettext_lazy("usability"), "security": gettext_lazy("security")}
+
+
 @dataclass
 class CheckResult:
-    name: str  # authenticity / integrity / usability / security
+    name: str  # authenticity / integrity / usability / security (PREMIS and event names)
     problems: list[str] = field(default_factory=list)
     detail: str = ""
 

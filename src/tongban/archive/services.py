@@ -216,7 +216,7 @@ def _package(*, case: Case, staged, storage, agent: str, actor) -> ArchivePackag
                                           f"{r.name}: " + ("; ".join(r.problems) or r.detail), agent=agent))
     failed = [r for r in results if not r.passed]
     if failed:
-        reason = "\n".join(f"{r.name}: {p}" for r in failed for p in r.problems)
+        reason = "\n".join(f"{checks.LABELS[r.name]}：{p}" for r in failed for p in r.problems)
         with transaction.atomic():
             for r in results:
                 _event(case.number, f"check_{r.name}", "success" if r.passed else "failure",

@@ -47,10 +47,10 @@ def check_upload(data: bytes, *, name: str, claimed_type: str | None) -> str:
     if not data:
         raise InvalidInput(_("The file %(name)s is empty.") % {"name": name}, field="files")
     if len(data) > max_bytes():
-        raise InvalidInput(
-            _("The file %(name)s is larger than %(mb)s MB.") % {"name": name, "mb": max_bytes() // (1024 * 1024)},
-            field="files",
-        )
+        limit = max_bytes()
+        size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{max(1, limit // 1024)} KB"
+        raise InvalidInput(_("The file %(name)s is larger than %(size)s.") % {"name": name, "size": size},
+                           field="files")
     actual = sniff(data[:16])
     if actual is None:
         raise InvalidInput(_("The file %(name)s is not a PDF, JPEG or PNG.") % {"name": name}, field="files")

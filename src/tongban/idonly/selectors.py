@@ -33,7 +33,7 @@ def item_id_only_blockers(version: ItemVersion) -> list[str]:
         if not (m.shared_source and m.data_item):
             blockers.append(_("%(m)s: no shared-data source and not waived") % {"m": m.name})
         elif m.shared_source not in available:
-            blockers.append(_("%(m)s: no provider configured for %(s)s") % {"m": m.name, "s": m.shared_source})
+            blockers.append(_("%(m)s: no provider configured for %(s)s") % {"m": m.name, "s": m.get_shared_source_display()})
     return blockers
 
 
