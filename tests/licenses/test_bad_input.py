@@ -70,7 +70,7 @@ def test_offline_verifier_uses_the_signed_revocation_list(business_license):
 
 
 @pytest.mark.parametrize("value,reason", [
-    ("1.2.156.3005.2.YYZZ.611100MARKET.00000001.1.0", "校验位"),
+    ("1.2.156.3005.2.YYZZ.611100MARKET.00000001.1.0", "校验位不正确"),
     ("1.2.156.3005.2.YYZZ.611100MARKET.00000001", "五个部分"),
     ("2.16.840.YYZZ.1.2.3.4", "以1.2.156.3005.2开头"),
 ])

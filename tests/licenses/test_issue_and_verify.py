@@ -107,8 +107,9 @@ def test_verify_command_for_pdf_and_qr(business_license, tmp_path, capsys):
     call_command("verify", str(path))
     assert capsys.readouterr().out.startswith("有效")
     call_command("verify", business_license.qr_payload)
-    out = capsys.readouterr().out
-    assert "有效" in out and "无效" not in out
+    verdict, listing = capsys.readouterr().out.splitlines()[:2]
+    assert verdict.split() == ["有效", business_license.identifier]
+    assert listing.endswith(" · 有效")
     path.write_bytes(bytes(business_license.pdf) + b"%appended\n")
     with pytest.raises(SystemExit):
         call_command("verify", str(path))

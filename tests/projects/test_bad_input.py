@@ -16,10 +16,10 @@ from tongban.projects.models import Agreement, AgreementContact, Enterprise, Pro
     ("2023/610000/48/01/000123", "项目代码格式如"),   # wrong separators
     ("2031-610000-48-01-000123", "年份须在 2000 至 2023 之间"),  # from the future (tests run in 2023)
     ("1999-610000-48-01-000123", "年份须在 2000 至 2023 之间"),
-    ("2023-990000-48-01-000123", "省级代码"),        # 99 is no province
-    ("2023-610000-98-01-000123", "行业码"),        # GB/T 4754 divisions end at 97
-    ("2023-610000-48-07-000123", "项目类型"),
-    ("2023-610000-48-01-000000", "流水号"),
+    ("2023-990000-48-01-000123", "不是以省级代码开头"),        # 99 is no province
+    ("2023-610000-98-01-000123", "行业码须为 GB/T 4754 中的大类"),        # GB/T 4754 divisions end at 97
+    ("2023-610000-48-07-000123", "项目类型须为"),
+    ("2023-610000-48-01-000000", "流水号不能为 000000"),
 ])
 def test_a_project_code_that_does_not_validate_names_the_part_that_is_wrong(code, fragment):
     with pytest.raises(InvalidInput) as exc:

@@ -19,7 +19,8 @@ def receive(page, *, name: str, id_number: str, contract: str = "received"):
     with page.expect_navigation():  # htmx listens once the page has loaded: typing earlier is lost
         page.get_by_role("link", name=re.compile("收件登记")).first.click()
     page.locator("#item-q").fill("zfgjj")
-    page.locator("#item-results a", has_text="住房公积金提取（购房）").click()
+    with page.expect_navigation():  # the item's receive form is a new page: same wait as above
+        page.locator("#item-results a", has_text="住房公积金提取（购房）").click()
     page.locator("#id_name").fill(name)
     page.locator("#id_id_number").fill(id_number)
     page.locator("#id-number-check .field-ok").wait_for()

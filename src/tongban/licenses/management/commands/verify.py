@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             revoked = selectors.revocation_list_verify(json.loads(Path(revocations).read_text()), keys=key_set)
         if key_set is None and revoked is None:
             check = selectors.license_public_check(code=target)
-            self.stdout.write(("VALID" if check.valid else "INVALID") + (f" {check.identifier}" if check.identifier else ""))
+            self.stdout.write((_("VALID") if check.valid else _("INVALID")) + (f" {check.identifier}" if check.identifier else ""))
             if check.found:
                 self.stdout.write(f"  {check.type_name} · {check.holder} · {check.status_label}")
             for r in check.reasons:
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                 sys.exit(1)
             return
         result = qr.verify(target, keys=key_set, revoked=revoked)
-        self.stdout.write(("VALID" if result.valid else "INVALID") + (f" {result.identifier}" if result.identifier else ""))
+        self.stdout.write((_("VALID") if result.valid else _("INVALID")) + (f" {result.identifier}" if result.identifier else ""))
         for r in result.reasons:
             self.stdout.write(f"- {r}")
         if not result.valid:
