@@ -137,7 +137,14 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["center", "state", "promised_due"], name="case_queue_idx"),
+            # The queues of case_queue() (promised_due ASC NULLS LAST, then id = these indexes' own
+            # order on PostgreSQL): by state, unfiltered, and overdue (light=red). Ending with id lets
+            # the first page be read in index order, so it costs the same at 100k and 10M cases
+            # (benchmarks/bench_growth.py); without it, a state whose cases have no due date yet
+            # (submitted) sorted all of the center's cases in that state.
+            models.Index(fields=["center", "state", "promised_due", "id"], name="case_queue_idx"),
+            models.Index(fields=["center", "promised_due", "id"], name="case_center_due_idx"),
+            models.Index(fields=["center", "light", "promised_due", "id"], name="case_center_light_idx"),
             models.Index(fields=["state", "light", "promised_due"], name="case_sweep_idx"),
             models.Index(fields=["applicant", "submitted_at"], name="case_applicant_idx"),
             models.Index(fields=["submitted_at"], name="case_submitted_idx"),
