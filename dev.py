@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 STAMP = VENV / ".tongban-installed"
-# Debian packages the test suite drives (browser, PDF and QR checkers, CJK font, gettext).
+# Debian packages the test suite drives (browser, PDF and QR checkers, CJK font, gettext, Redis).
 SYSTEM_PACKAGES = {
     "chromium": "/usr/bin/chromium",
     "fonts-wqy-zenhei": "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -26,6 +26,7 @@ SYSTEM_PACKAGES = {
     "zbar-tools": "/usr/bin/zbarimg",
     "libnss3-tools": "/usr/bin/certutil",
     "gettext": "/usr/bin/msgfmt",
+    "redis-server": "/usr/bin/redis-server",
 }
 
 

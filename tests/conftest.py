@@ -7,6 +7,11 @@ Personas (permission tests read like sentences):
   leader                  - bureau leader (sees every center of the region)
 """
 
+import shutil
+import socket
+import subprocess
+import time
+
 import pytest
 
 from tests import factories
@@ -28,6 +33,38 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A private Redis server for this test process (the production cache, rate limits and
+    task queue run on Redis): started from Debian's redis-server on a free port, stopped at the end."""
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is needed by the tests: apt-get install redis-server (python3 dev.py test does it as root)"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+                               "--dir", str(tmp_path_factory.mktemp("redis"))], stdout=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    """The default cache on Redis, as in production."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    from django.core.cache import cache
+
+    cache.clear()
+    return cache
 
 
 @pytest.fixture(autouse=True)

@@ -214,6 +214,7 @@ TONGBAN_SCHEDULE = {
     "tongban.cases.tasks.sweep_deadlines": 300,
     "tongban.federation.tasks.send_outbox": int(os.environ.get("TONGBAN_FEDERATION_SEND_EVERY", "5")),
     "tongban.archive.tasks.close_register": int(os.environ.get("TONGBAN_ARCHIVE_CLOSE_EVERY", "86400")),
+    "tongban.portal.tasks.flush_page_views": 60,  # only does something when the cache is Redis
 }
 # Long-running processes `tongban serve` starts besides the web server and the task worker.
 TONGBAN_SERVE_PROCESSES = [["scheduler"]]

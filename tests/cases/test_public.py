@@ -52,15 +52,17 @@ def test_a_wrong_id_and_an_unknown_number_look_exactly_the_same(client, online_i
     assert wrong_id.content == unknown.content
 
 
-def test_public_query_is_rate_limited(client, online_item, settings):
+@pytest.mark.parametrize("cache_backend", ["memory", "redis"])
+def test_public_query_is_rate_limited(client, online_item, settings, cache_backend, request):
+    if cache_backend == "redis":
+        request.getfixturevalue("redis_cache")
     settings.TONGBAN_PUBLIC_RATE_PER_MINUTE = 3
-    from django.core.cache import cache
-
-    cache.clear()
     codes = [client.post("/api/public/cases/query", {"number": "x", "id_number": "y"},
                          content_type="application/json").status_code for _ in range(5)]
     assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]
-    cache.clear()
+    other = client.post("/api/public/cases/query", {"number": "x", "id_number": "y"},
+                        content_type="application/json", REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 404  # another address has its own allowance
 
 
 def test_rating_once_and_a_poor_rating_opens_a_rectification(client, online_item, fd_admin, fd_clerk, fd_approver):

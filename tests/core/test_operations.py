@@ -80,3 +80,17 @@ def test_the_period_report_command_reads_the_replica(settings, seeded_calendar, 
     assert (tmp_path / "p.xlsx").stat().st_size > 0
     assert any("cases_case" in q["sql"] for q in on_replica.captured_queries)
     assert not any("cases_case" in q["sql"] for q in on_primary.captured_queries)
+
+
+def test_a_gunicorn_worker_freezes_what_it_loaded_so_full_collections_stay_short():
+    import gc
+
+    from tongban import gunicorn_conf
+
+    try:
+        gunicorn_conf.post_worker_init(worker=None)
+        frozen = gc.get_freeze_count()
+        assert frozen > 50_000  # Django, every app's views and the API: all out of the collector's way
+        assert len(gc.get_objects(generation=2)) < frozen / 10
+    finally:
+        gc.unfreeze()

@@ -1,8 +1,10 @@
 """Portal pages through Django's test client: search, guide, online application, tracking,
 rating, and the page-view counter that keeps no personal data."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from tests.workbench.conftest import PDF
@@ -50,6 +52,24 @@ def test_the_guide_lists_materials_limits_and_where_to_apply(client, housing_ite
     html = client.get("/items/GJJ-7001/").content.decode()
     for text in ("购房合同", "婚姻状况证明", "沣东新城政务服务中心", "/items/GJJ-7001/apply/"):
         assert text in html
+    assert client.get("/items/NOPE-1/").status_code == 404
+
+
+def test_the_cached_guide_shows_a_revised_item_at_once(client, housing_item, redis_cache,
+                                                      django_capture_on_commit_callbacks):
+    from tongban.catalog.services import ItemSpec, MaterialSpec, item_revise
+
+    assert "不动产权证书" not in client.get("/items/GJJ-7001/").content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get("/items/GJJ-7001/").status_code == 200
+    assert not [q for q in cached.captured_queries if "catalog_" in q["sql"] or "org_" in q["sql"]]
+    spec = ItemSpec(name=housing_item.name, category=housing_item.category, department="housing_fund",
+                    promised_limit_days=5, channels=("window", "online"), cross_region=True,
+                    materials=[MaterialSpec(name="居民身份证"), MaterialSpec(name="不动产权证书")])
+    with django_capture_on_commit_callbacks(execute=True):
+        item_revise(code="GJJ-7001", spec=spec)
+    assert "不动产权证书" in client.get("/items/GJJ-7001/").content.decode()
+    assert client.get("/items/NOPE-1/").status_code == 404  # an unknown code stays unknown, cached or not
     assert client.get("/items/NOPE-1/").status_code == 404
 
 
@@ -127,3 +147,39 @@ def test_page_views_are_counted_per_day_path_and_kind_without_personal_data(clie
 def test_the_counter_drops_query_strings(db):
     page_view_record(path="/track/?number=611100-20230605-000001", kind="track")
     assert PageView.objects.get().path == "/track/"
+
+
+def test_with_redis_views_wait_there_and_each_flush_moves_them_once(client, housing_item, redis_cache):
+    from tongban.portal.services import page_views_flush
+
+    client.get("/")
+    client.get("/items/GJJ-7001/")
+    client.get("/items/GJJ-7001/", {"x": "1"})
+    assert not PageView.objects.exists()  # a portal page writes nothing to the database
+    assert page_views_flush() == 3
+    assert {(v.path, v.kind): v.count for v in PageView.objects.all()} == {
+        ("/", "home"): 1, ("/items/GJJ-7001/", "guide"): 2}
+    assert page_views_flush() == 0
+    client.get("/")
+    assert page_views_flush() == 1
+    assert PageView.objects.get(path="/", kind="home").count == 2
+
+
+def test_views_of_a_flush_that_died_before_its_commit_are_moved_by_the_next(client, housing_item, redis_cache,
+                                                                            monkeypatch):
+    from tongban.portal import services
+
+    client.get("/")
+    client.get("/")
+    real_add = services._page_views_add
+
+    def dies(*args):
+        raise RuntimeError("the worker was killed")
+
+    monkeypatch.setattr(services, "_page_views_add", dies)
+    with pytest.raises(RuntimeError):
+        services.page_views_flush()
+    client.get("/")  # counted while the dead batch waits
+    monkeypatch.setattr(services, "_page_views_add", real_add)
+    assert services.page_views_flush() == 3
+    assert PageView.objects.get(path="/", kind="home").count == 3

@@ -1,4 +1,5 @@
-"""Search pages are cached: the catalog changes a few times a year and is searched all day.
+"""Search pages and service guides are cached: the catalog changes a few times a year and is
+searched and read all day.
 
 A write bumps the catalog generation, which is part of every key, so this process sees a
 change at once; other processes see it at once when the cache is shared (Redis in production)
@@ -24,6 +25,11 @@ def generation() -> int:
 def search_cache_key(language: str | None, filters_json: str) -> str:
     digest = hashlib.sha1(filters_json.encode(), usedforsecurity=False).hexdigest()
     return f"catalog:search:{generation()}:{language}:{digest}"
+
+
+def guide_cache_key(code: str) -> str:
+    digest = hashlib.sha1(code.encode(), usedforsecurity=False).hexdigest()
+    return f"catalog:guide:{generation()}:{digest}"
 
 
 def invalidate() -> None:

@@ -1,6 +1,29 @@
-"""Where an item can be applied for: the local region's windows that serve its category."""
+"""An item's service guide for the portal: the current version with its materials and where
+it can be applied for (the local region's windows that serve its category)."""
 
+from django.core.cache import cache
+
+from tongban.catalog import cache as catalog_cache
 from tongban.org.models import Window
+
+GUIDE_CACHE_SECONDS = catalog_cache.SEARCH_CACHE_SECONDS
+_MISSING = "missing"  # cached too, so a crawler asking for a wrong code does not reach the database
+
+
+def item_guide_cached(code: str):
+    """(version with its materials prefetched, places to apply) or None when no current item
+    has this code. Cached like the search pages: a catalog write is seen at once, a change to
+    the halls and windows within GUIDE_CACHE_SECONDS."""
+    from tongban.catalog.selectors import item_get_current
+
+    key = catalog_cache.guide_cache_key(code)
+    hit = cache.get(key)
+    if hit is not None:
+        return None if hit == _MISSING else hit
+    version = item_get_current(code=code)
+    value = (version, places_to_apply(version)) if version is not None else None
+    cache.set(key, _MISSING if value is None else value, GUIDE_CACHE_SECONDS)
+    return value
 
 
 def places_to_apply(version) -> list[dict]:

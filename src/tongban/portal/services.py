@@ -2,31 +2,76 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+import uuid
+from datetime import date
+
+from django.core.cache import caches
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import ResponseError
 
+from tongban.core.redis import cache_redis
 from tongban.portal.models import PageKind, PageView
 
 MAX_PATH = 200
+# Redis hash "day|kind|path" -> views not yet in PageView; both names under the cache's KEY_PREFIX,
+# so deployments sharing a Redis keep their counts apart.
+PENDING_KEY = "pageviews:pending"
+FLUSHING_PREFIX = "pageviews:flushing:"
+
+
+def _key(name: str) -> str:
+    return caches["default"].make_key(name)
 
 
 def page_view_record(*, path: str, kind: str) -> None:
     """Add one view to today's counter of (path, kind). Only the path (no query string) and
-    the kind are kept; nothing identifies the visitor."""
+    the kind are kept; nothing identifies the visitor. With Redis (production) the view is
+    counted there and `page_views_flush` moves the counts into PageView every minute, so a
+    portal page costs no database write; without it, one upsert statement."""
     if kind not in PageKind.values:
         raise ValueError(f"unknown page kind {kind}")
     day = timezone.localdate()
     path = path.split("?", 1)[0][:MAX_PATH]
-    with transaction.atomic():
-        if PageView.objects.filter(day=day, path=path, kind=kind).update(count=F("count") + 1):
-            return
-        try:
-            with transaction.atomic():
-                PageView.objects.create(day=day, path=path, kind=kind, count=1)
-        except IntegrityError:  # a concurrent first view of the day created the row
-            PageView.objects.filter(day=day, path=path, kind=kind).update(count=F("count") + 1)
+    redis = cache_redis()
+    if redis is not None:
+        redis.hincrby(_key(PENDING_KEY), f"{day.isoformat()}|{kind}|{path}", 1)
+        return
+    _page_views_add(day, path, kind, 1)
+
+
+def _page_views_add(day, path: str, kind: str, views: int) -> None:
+    table = connection.ops.quote_name(PageView._meta.db_table)
+    with connection.cursor() as cursor:  # SQLite and PostgreSQL share the upsert syntax
+        cursor.execute(
+            f"INSERT INTO {table} (day, path, kind, count) VALUES (%s, %s, %s, %s) "  # noqa: S608 (table name is ours)
+            f"ON CONFLICT (day, path, kind) DO UPDATE SET count = {table}.count + EXCLUDED.count",
+            [connection.ops.adapt_datefield_value(day), path, kind, views],
+        )
+
+
+def page_views_flush() -> int:
+    """Move the views counted in Redis into PageView; returns how many were moved. The pending
+    hash is renamed first, so views counted meanwhile wait for the next flush; a batch whose
+    flush died before its commit is picked up again by the next one."""
+    redis = cache_redis()
+    if redis is None:
+        return 0
+    try:
+        redis.rename(_key(PENDING_KEY), _key(f"{FLUSHING_PREFIX}{uuid.uuid4().hex}"))
+    except ResponseError:  # nothing pending
+        pass
+    moved = 0
+    for key in redis.scan_iter(match=_key(FLUSHING_PREFIX) + "*"):
+        counts = redis.hgetall(key)
+        with transaction.atomic():
+            for field, views in counts.items():
+                day, kind, path = field.decode().split("|", 2)
+                _page_views_add(date.fromisoformat(day), path, kind, int(views))
+                moved += int(views)
+        redis.delete(key)
+    return moved
 
 
 # -- citizen sign-in ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from tongban.cases import ratings, services
 from tongban.cases.schemas import public_case
 from tongban.cases.selectors import case_public_lookup
-from tongban.catalog.guide import places_to_apply
+from tongban.catalog.guide import item_guide_cached, places_to_apply
 from tongban.catalog.models import Category
 from tongban.catalog.selectors import item_get_current, item_search
 from tongban.core.errors import Conflict, DomainError, NotFound
@@ -69,10 +69,13 @@ def _version_or_404(code: str):
 
 
 def guide(request, code: str):
-    version = _version_or_404(code)
+    found = item_guide_cached(code)
+    if found is None:
+        raise Http404(_("No service item with code %(code)s.") % {"code": code})
+    version, places = found
     _count(request, PageKind.GUIDE)
     return render(request, "portal/guide.html", {
-        "v": version, "materials": list(version.materials.all()), "places": places_to_apply(version),
+        "v": version, "materials": list(version.materials.all()), "places": places,
     })
 
 
