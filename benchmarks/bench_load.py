@@ -13,9 +13,15 @@ interleaved rounds of
   mix     WindowClerk Citizen Visitor    weights 1 : 4 : 5 (submissions + accepts a minority;
                                          status queries and portal browsing dominate)
 
+then, at each user count, a latency phase: the mix again for --duration seconds with every
+simulated user a person who thinks --think seconds on average (uniform 0.5x-1.5x) between requests,
+the users arriving over --ramp seconds (stats start once all have arrived).
+The closed loop (no think time) measures capacity; the thinking users measure what people wait.
+
 Printed: per request type req/s, p50/p95/p99 and failures at each user count (latency: median
 over rounds of each round's percentile, as locust's CSV gives them), mix/floor throughput with the
-25 % target, p99 of the mix at 200 users with the 300 ms target, the CPU used by each process
+25 % target, p99 of the thinking users' mix at 200 users with the 300 ms target (the saturated
+closed loop's p99 is printed too: there it is only queueing, users / throughput), the CPU used by each process
 group (gunicorn workers, PostgreSQL, Redis, the task worker, locust) during the mixed rounds, and a
 py-spy profile (top functions by own and inclusive samples) of one gunicorn worker during one
 mixed round at the highest user count. Server, var dir and database are removed at the end,
@@ -24,7 +30,7 @@ whatever happens.
 Prerequisites: `.venv/bin/pip install -e ".[load]"` (locust, py-spy); PostgreSQL at 127.0.0.1:5432
 (trust auth for postgres) and Redis at 127.0.0.1:6379.
 Run:  cd /work/main && flock /tmp/bench.lock .venv/bin/python benchmarks/bench_load.py
-      # --users 50,200 --duration 40 --rounds 2 --workers 5 --profile-seconds 15
+      # --users 50,200 --duration 40 --rounds 2 --workers 5 --profile-seconds 15 --think 3 --ramp 10
 Exit status 0 when both targets are met and no request failed, 1 otherwise.
 """
 
@@ -182,10 +188,13 @@ def cpu_seconds(groups: dict[str, list]) -> dict[str, float]:
     return out
 
 
-def locust(base: str, classes: list[str], users: int, seconds: int, out_dir: Path, tag: str, env: dict) -> dict:
-    """One headless locust run; returns per-name stats from its CSV plus the CPU locust used."""
+def locust(base: str, classes: list[str], users: int, seconds: int, out_dir: Path, tag: str, env: dict,
+           spawn: float | None = None) -> dict:
+    """One headless locust run; returns per-name stats from its CSV plus the CPU locust used.
+    Users start at `spawn` per second (default: all within ~1-4 s); stats are reset once they
+    are all running."""
     prefix = out_dir / tag
-    spawn = max(50, users)  # all users within ~1-4 s; stats are reset once they are all running
+    spawn = spawn or max(50, users)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     out = subprocess.run(  # noqa: S603
@@ -327,6 +336,9 @@ def main() -> int:  # noqa: PLR0915
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (2 x cores + 1)")
     parser.add_argument("--cases", type=int, default=300, help="cases filed in the set-up for the status query")
     parser.add_argument("--profile-seconds", type=int, default=15)
+    parser.add_argument("--think", type=float, default=3.0,
+                        help="mean think time (s) of each simulated person in the latency phase (uniform 0.5x-1.5x)")
+    parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which the latency phase's users arrive")
     args = parser.parse_args()
     users = [int(u) for u in args.users.split(",")]
     step = max(5, round(args.duration / args.rounds))
@@ -397,7 +409,15 @@ def main() -> int:  # noqa: PLR0915
                         prof_lines = [f"  one gunicorn worker (pid {pid}), {min(args.profile_seconds, step - 5)} s "
                                       f"of the last mixed round at {u} users, py-spy 200 Hz, on-CPU samples:"]
                         prof_lines += analyse(raw) if raw.exists() else [f"  py-spy failed: {err.strip()[-500:]}"]
-            results[u] = {"floor": combine(floor_runs), "mix": combine(mix_runs),
+            # The latency phase: the same mix, each simulated user a person who reads the answer
+            # before the next request (LOAD_WAIT), for the whole duration.
+            # People arrive over --ramp seconds, not all in the same instant: 200 first requests at
+            # once would be a queue of their own, and with think times of a few seconds its echo
+            # would dominate the tail of a 40 s run.
+            people = locust(base, MIX, u, round(args.duration + args.ramp), out_dir, f"people-{u}",
+                            dict(lenv, LOAD_WAIT=str(args.think)), spawn=u / args.ramp)
+            results[u] = {"people": combine([people]), "people_fail": people["failures"],
+                          "floor": combine(floor_runs), "mix": combine(mix_runs),
                           "floor_fail": sum((r["failures"] for r in floor_runs), []),
                           "mix_fail": sum((r["failures"] for r in mix_runs), [])}
             wall = busy.pop("_wall")
@@ -415,7 +435,8 @@ def main() -> int:  # noqa: PLR0915
     print(f"bench_load: tongban serve --production ({args.workers} gunicorn sync workers + RQ worker + scheduler), "
           f"PostgreSQL {PG_DB}, Redis cache/queue, loopback; locust {'/'.join(map(str, users))} users, "
           f"no think time, {args.duration} s per side per user count in {args.rounds} interleaved rounds "
-          f"(floor, mix, ...), {os.cpu_count()} cores")
+          f"(floor, mix, ...); then the mix for {args.duration} s with {args.think:g} s mean think time "
+          f"(latency phase); {os.cpu_count()} cores")
     print(f"  set-up: migrate + tongban demo {t_setup:.0f} s; {len(data['items'])} current items, "
           f"{len(data['tokens'])} clerk tokens, {len(data['cases'])} cases for status queries, item {data['item']['code']}")
     print(f"  demo: {' | '.join(demo_out.split(chr(10))).strip(' |')[:300]}")
@@ -426,14 +447,17 @@ def main() -> int:  # noqa: PLR0915
         r = results[u]
         print(f"  -- {u} users --")
         print(fmt.format("request type", "req/s", "requests", "p50 ms", "p95 ms", "p99 ms", "failed"))
-        for side in ("mix", "floor"):
+        for side in ("mix", "floor", "people"):
+            if side == "people":
+                print(f"  latency phase: the mix, {u} users thinking {args.think * 0.5:g}-{args.think * 1.5:g} s between requests")
             rows = r[side]
             order = sorted((n for n in rows if n != "Aggregated"), key=lambda n: -rows[n]["rps"]) + ["Aggregated"]
             for name in order:
                 x = rows.get(name)
                 if x is None:
                     continue
-                label = ("MIX total" if side == "mix" else "FLOOR total") if name == "Aggregated" else name
+                totals = {"mix": "MIX total (saturated)", "floor": "FLOOR total", "people": "MIX total (thinking)"}
+                label = totals[side] if name == "Aggregated" else name
                 print(fmt.format(label[:30], f"{x['rps']:.1f}", x["requests"], f"{x['p50']:.0f}",
                                  f"{x['p95']:.0f}", f"{x['p99']:.0f}", x["failures"]))
         mix, floor = r["mix"]["Aggregated"], r["floor"]["Aggregated"]
@@ -443,12 +467,16 @@ def main() -> int:  # noqa: PLR0915
             f"{n} {v:.2f}" for n, v in sorted(cpu[u].items(), key=lambda kv: -kv[1])))
         passed = ratio >= RATIO_TARGET
         verdicts.append((f"{u} users: mix/floor throughput {ratio:.1%} (target >= {RATIO_TARGET:.0%})", passed))
+        thinking = r["people"]["Aggregated"]
+        print(f"  saturated mix p99 {mix['p99']:.0f} ms (closed loop: latency = queue, Little's law "
+              f"{u} / {mix['rps']:.0f} req/s = {u / mix['rps'] * 1000:.0f} ms); thinking users: "
+              f"{thinking['rps']:.1f} req/s, p99 {thinking['p99']:.0f} ms")
         if u == P99_AT_USERS:
-            verdicts.append((f"{u} users: mix p99 {mix['p99']:.0f} ms (target < {P99_TARGET_MS} ms)",
-                             mix["p99"] < P99_TARGET_MS))
-        for fail in (r["mix_fail"] + r["floor_fail"])[:8]:
+            verdicts.append((f"{u} users (thinking): mix p99 {thinking['p99']:.0f} ms (target < {P99_TARGET_MS} ms)",
+                             thinking["p99"] < P99_TARGET_MS))
+        for fail in (r["mix_fail"] + r["floor_fail"] + r["people_fail"])[:8]:
             print(f"  failure: {fail}")
-        failed = mix["failures"] + floor["failures"]
+        failed = mix["failures"] + floor["failures"] + thinking["failures"]
         verdicts.append((f"{u} users: no failed request ({failed})", failed == 0))
     print("  profile:")
     for line in prof_lines or ["  (no profile taken)"]:

@@ -106,3 +106,31 @@ def test_the_applicant_withdraws_online(client, online_item):
     done = client.post("/api/public/cases/withdraw", {"number": number, "id_number": id_number, "reason": "不办了"},
                        content_type="application/json")
     assert done.json()["state"] == "withdrawn"
+
+
+def test_the_public_timeline_lists_the_public_steps_in_order_in_one_query(client, online_item, fd_clerk, fd_approver):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    id_number = factories.id_number()
+    case = services.case_submit(actor=fd_clerk, item_code="GJJ-7100",
+                                applicant=services.ApplicantInput(kind="person", name="赵敏", id_number=id_number),
+                                materials=[services.MaterialInput(name="居民身份证")])
+    services.case_request_correction(actor=fd_clerk, number=case.number, missing=["住房公积金提取申请表"], note="")
+    services.case_material_add(actor=fd_clerk, number=case.number, material=services.MaterialInput(
+        name="住房公积金提取申请表", file=services.UploadInput(name="f.pdf", data=PDF, content_type="application/pdf")))
+    services.case_accept(actor=fd_clerk, number=case.number)
+    services.case_start_review(actor=fd_approver, number=case.number)
+    body = {"number": case.number, "id_number": id_number}
+    with CaptureQueriesContext(connection) as sql:
+        tracked = client.post("/api/public/cases/query", body, content_type="application/json").json()
+    assert len(sql.captured_queries) == 1
+    # adding a material is the clerk's bookkeeping, not a step the applicant sees
+    assert [step["action"] for step in tracked["timeline"]] == ["submit", "request_correction", "accept", "start_review"]
+    assert tracked["state"] == "under_review" and tracked["rated"] is False
+    services.case_approve(actor=fd_approver, number=case.number)
+    services.case_conclude(actor=fd_approver, number=case.number)
+    client.post("/api/public/cases/rating", {**body, "score": 5}, content_type="application/json")
+    tracked = client.post("/api/public/cases/query", body, content_type="application/json").json()
+    assert tracked["rated"] is True and tracked["timeline"][-1]["action"] == "conclude"
+    assert len(tracked["timeline"]) == 6

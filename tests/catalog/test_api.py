@@ -1,3 +1,4 @@
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -63,11 +64,18 @@ def test_categories_count_current_items(client, org):
     assert counts["housing_fund"] == 2 and counts["vehicle_driver"] == 1 and counts["tax"] == 0
 
 
-def test_a_revised_item_shows_in_search_at_once(client, org, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("cache_backend", ["memory", "redis"])
+def test_a_revised_item_shows_in_search_at_once(client, org, django_capture_on_commit_callbacks, cache_backend,
+                                                request):
     from tongban.catalog.services import ItemSpec, MaterialSpec, item_revise
 
+    if cache_backend == "redis":
+        request.getfixturevalue("redis_cache")
     make_items()
     assert client.get("/api/catalog/items", {"q": "驾驶证"}).json()["items"][0]["name"] == "机动车驾驶证补领"
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/api/catalog/items", {"q": "驾驶证"}).json()["items"][0]["name"] == "机动车驾驶证补领"
+    assert not again.captured_queries  # served from the cache
     with django_capture_on_commit_callbacks(execute=True):
         item_revise(code="CJ-0001", spec=ItemSpec(
             name="机动车驾驶证补领（遗失）", category="vehicle_driver", department="housing_fund",

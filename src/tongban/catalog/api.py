@@ -1,12 +1,12 @@
-from django.core.cache import cache
 from django.db.models import Count
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from tongban.catalog import cache as catalog_cache
 from tongban.catalog import selectors
-from tongban.catalog.cache import SEARCH_CACHE_SECONDS, search_cache_key
+from tongban.catalog.cache import search_cache_key
 from tongban.catalog.guide import places_to_apply
 from tongban.catalog.models import Category, ItemVersion
 from tongban.catalog.schemas import (
@@ -36,8 +36,8 @@ class ItemFilters(Schema):
 @router.get("/items", response=ItemPageOut, summary="Search the service catalog")
 def items(request, filters: Query[ItemFilters]):
     key = search_cache_key(get_language(), filters.model_dump_json())
-    page = cache.get(key)
-    if page is not None:
+    built_under, page = catalog_cache.cached(key)
+    if page is not catalog_cache.MISS:
         return page
     total, rows = selectors.item_search_page(
         q=filters.q, category=filters.category, id_only=filters.id_only,
@@ -47,7 +47,7 @@ def items(request, filters: Query[ItemFilters]):
     )
     page = {"total": total, "limit": filters.limit, "offset": filters.offset,
             "items": [item_summary_row(r) for r in rows]}
-    cache.set(key, page, SEARCH_CACHE_SECONDS)
+    catalog_cache.store(key, built_under, page)
     return page
 
 

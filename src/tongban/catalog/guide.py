@@ -1,8 +1,6 @@
 """An item's service guide for the portal: the current version with its materials and where
 it can be applied for (the local region's windows that serve its category)."""
 
-from django.core.cache import cache
-
 from tongban.catalog import cache as catalog_cache
 from tongban.org.models import Window
 
@@ -17,12 +15,12 @@ def item_guide_cached(code: str):
     from tongban.catalog.selectors import item_get_current
 
     key = catalog_cache.guide_cache_key(code)
-    hit = cache.get(key)
-    if hit is not None:
+    built_under, hit = catalog_cache.cached(key)
+    if hit is not catalog_cache.MISS:
         return None if hit == _MISSING else hit
     version = item_get_current(code=code)
     value = (version, places_to_apply(version)) if version is not None else None
-    cache.set(key, _MISSING if value is None else value, GUIDE_CACHE_SECONDS)
+    catalog_cache.store(key, built_under, _MISSING if value is None else value, GUIDE_CACHE_SECONDS)
     return value
 
 
