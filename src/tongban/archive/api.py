@@ -1,12 +1,16 @@
 from datetime import date, datetime
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from tongban.archive import selectors, services
 from tongban.cases.selectors import case_get_for_staff
+from tongban.core.errors import Forbidden
 from tongban.org.auth import staff_auth
+from tongban.org.models import Role
+from tongban.org.scoping import has_role
 
 router = Router(tags=["archive"], auth=staff_auth)
 
@@ -80,6 +84,9 @@ def proof(request, number: str):
 
 @router.get("/packages/{number}/export")
 def export(request, number: str):
+    if not has_role(request.user, Role.CENTER_ADMIN, Role.LEADER):
+        raise Forbidden(_("Only center administrators and leaders export archive packages for transfer."),
+                        code="forbidden_action")
     package = selectors.package_get(user=request.user, case_number=number)
     data = services.package_export(actor=request.user, package=package)
     response = HttpResponse(data, content_type="application/zip")

@@ -87,18 +87,27 @@ def _get(identifier: str, user=None):
 
 def _may_see_source_case(user, lic) -> bool:
     """A license issued from a case is read by staff who may see that case (its center)."""
-    if not lic.source_case_number:
+    return _may_see_case_number(user, lic.source_case_number)
+
+
+def _may_see_case_number(user, number: str) -> bool:
+    """True without a case number, or when the case is unknown here (e.g. another system's)."""
+    if not number:
         return True
     from tongban.cases.models import Case
     from tongban.org.scoping import may_see_center
 
-    center_id = Case.objects.filter(number=lic.source_case_number).values_list("center_id", flat=True).first()
+    center_id = Case.objects.filter(number=number).values_list("center_id", flat=True).first()
     return center_id is None or may_see_center(user, center_id)
 
 
 @router.post("/", response={201: LicenseOut}, auth=staff_auth, summary="Issue a license")
 def issue(request, payload: IssueIn):
     _require_issuer(request)
+    number = payload.source_case_number.strip()
+    if not _may_see_case_number(request.user, number):
+        # a license for a case of a center the issuer may not see: as if the case did not exist
+        raise NotFound(_("No case with number %(n)s.") % {"n": number}, code="case_not_found")
     lt = LicenseType.objects.filter(code=payload.license_type.upper()).first()
     if lt is None:
         raise NotFound(_("Unknown license type %(t)s.") % {"t": payload.license_type}, code="license_type_not_found")

@@ -91,6 +91,8 @@ def roster_generate(*, actor, plan_id: int) -> list[DutyShift]:
     the previous roster; refuses to leave a window empty."""
     permissions.require(actor, "plan")
     plan = _plan(plan_id, lock=True)
+    for center_id in {pw.window.hall.center_id for pw in plan.windows.select_related("window__hall")}:
+        permissions.require(actor, "plan", center_id)  # the roster of another center's windows is not ours
     staff_by_center = qualified_staff(plan)
     available = {(a.staff_id, a.day) for a in plan.availability.all()}
     windows = [pw.window for pw in plan.windows.select_related("window__hall").order_by("window__hall__center_id",
