@@ -215,7 +215,10 @@ TONGBAN_SCHEDULE = {
     "tongban.federation.tasks.send_outbox": int(os.environ.get("TONGBAN_FEDERATION_SEND_EVERY", "5")),
     "tongban.archive.tasks.close_register": int(os.environ.get("TONGBAN_ARCHIVE_CLOSE_EVERY", "86400")),
     "tongban.portal.tasks.flush_page_views": 60,  # only does something when the cache is Redis
+    # statistics roll-up: the last TONGBAN_STATS_ROLLUP_DAYS days rebuilt from the cases
+    "tongban.stats.tasks.refresh_rollup": int(os.environ.get("TONGBAN_STATS_ROLLUP_EVERY", "3600")),
 }
+TONGBAN_STATS_ROLLUP_DAYS = int(os.environ.get("TONGBAN_STATS_ROLLUP_DAYS", "3"))
 # Long-running processes `tongban serve` starts besides the web server and the task worker.
 TONGBAN_SERVE_PROCESSES = [["scheduler"]]
 

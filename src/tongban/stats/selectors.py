@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.core.errors import Forbidden
 from tongban.org.models import Role
@@ -18,7 +19,7 @@ def stats_filter_for(*, user, params) -> StatsFilter:
     """The filter of a dashboard request, limited to the centers the user may see. Leaders and
     center administrators only."""
     if not has_role(user, Role.LEADER, Role.CENTER_ADMIN):
-        raise Forbidden("Statistics are for bureau leaders and center administrators.", code="forbidden_action")
+        raise Forbidden(_("Statistics are for bureau leaders and center administrators."), code="forbidden_action")
     ids = visible_center_ids(user)
     year = timezone.localdate().year
     if (params.get("year") or "").isdigit():

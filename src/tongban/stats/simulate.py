@@ -88,6 +88,7 @@ class Result:
     ratings: int = 0
     applicants: int = 0
     counts: dict = field(default_factory=lambda: defaultdict(int))
+    rollup_seconds: float = 0.0  # rebuilding the statistics roll-up at the end
 
 
 # -- low-level bulk writer ----------------------------------------------------------------------
@@ -437,6 +438,10 @@ class YearSimulator:
             if self._bar is not None:
                 self._bar.close()
         self.result.via_services = sampled
+        # the statistics roll-up holds every simulated day (tongban.stats.rollup)
+        from tongban.stats.rollup import rollup_rebuild
+
+        self.result.rollup_seconds = rollup_rebuild().seconds
         return self.result
 
     def _make_bar(self, total: int):

@@ -34,5 +34,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"simulated {year}: {result.cases} cases ({result.via_services} through the services), "
             f"{result.events} events (bulk), {result.materials} materials, {result.ratings} ratings, "
-            f"{result.applicants} applicants; {counts}; {elapsed:.1f} s"
+            f"{result.applicants} applicants; {counts}; {elapsed:.1f} s "
+            f"(of which the statistics roll-up {result.rollup_seconds:.1f} s)"
         )
