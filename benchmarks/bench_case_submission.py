@@ -168,20 +168,27 @@ def lua_string(data: bytes) -> str:
     return '"' + "".join(chr(b) if 32 <= b < 127 and b not in (34, 92) else f"\\{b:03d}" for b in data) + '"'
 
 
-def id_numbers(count: int, seed: int = 7) -> list[str]:
-    """Distinct valid ID numbers (GB 11643 check digit), as tests/factories.py builds them."""
+def random_id_number(rng: random.Random) -> str:
+    """A valid ID number (GB 11643 check digit), as tests/factories.py builds them."""
     from stdnum.cn import ric
 
+    birth = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 50 * 365))
+    body = f"610402{birth:%Y%m%d}{rng.randrange(1000):03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def id_numbers(count: int, seed: int = 7) -> list[str]:
+    """Distinct valid ID numbers."""
     rng = random.Random(seed)  # noqa: S311
     out: set[str] = set()
     while len(out) < count:
-        birth = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 50 * 365))
-        body = f"610402{birth:%Y%m%d}{rng.randrange(1000):03d}"
-        out.add(body + ric.calc_check_digit(body + "0"))
+        out.add(random_id_number(rng))
     return sorted(out)
 
 
 def multipart(payload: dict, files: list[tuple[str, bytes, str]]) -> bytes:
+    """A multipart/form-data body (boundary BOUNDARY): `payload` as JSON, then each (name, bytes,
+    content type) as a `files` part; benchmarks/load/locustfile.py sends the same."""
     crlf = b"\r\n"
     parts = [b"--" + BOUNDARY.encode(), b'Content-Disposition: form-data; name="payload"', b"",
              json.dumps(payload, ensure_ascii=False).encode()]

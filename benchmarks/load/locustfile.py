@@ -26,40 +26,24 @@ import itertools
 import json
 import os
 import random
-from datetime import date, timedelta
+import sys
+from pathlib import Path
 
 from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser
-from stdnum.cn import ric
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench_case_submission import BOUNDARY, multipart, random_id_number  # noqa: E402
 
 DATA = json.loads(open(os.environ["LOAD_DATA"], encoding="utf-8").read())  # noqa: SIM115
 WAIT = float(os.environ.get("LOAD_WAIT", "0"))
 wait = constant(0) if WAIT <= 0 else between(WAIT / 2, WAIT * 1.5)
 
-BOUNDARY = "----tongbanload7MA4YWxkTrZu0gW"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 NAMES = ["王小明", "李华", "张敏", "赵磊", "孙丽", "周杰", "吴芳", "郑强"]
 _serial = itertools.count()
 _tokens = itertools.cycle(DATA["tokens"])
-
-
-def fresh_id_number(rng: random.Random) -> str:
-    birth = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 50 * 365))
-    body = f"610402{birth:%Y%m%d}{rng.randrange(1000):03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
-def multipart(payload: dict, files: list[tuple[str, bytes, str]]) -> bytes:
-    crlf = b"\r\n"
-    parts = [b"--" + BOUNDARY.encode(), b'Content-Disposition: form-data; name="payload"', b"",
-             json.dumps(payload, ensure_ascii=False).encode()]
-    for name, data, ctype in files:
-        parts += [b"--" + BOUNDARY.encode(),
-                  f'Content-Disposition: form-data; name="files"; filename="{name}"'.encode(),
-                  f"Content-Type: {ctype}".encode(), b"", data]
-    parts += [b"--" + BOUNDARY.encode() + b"--", b""]
-    return crlf.join(parts)
 
 
 class WindowClerk(FastHttpUser):
@@ -78,7 +62,7 @@ class WindowClerk(FastHttpUser):
         tag = f"{os.getpid()}-{k}".encode()
         payload = {
             "item_code": self.item["code"],
-            "applicant": {"kind": "person", "name": NAMES[k % len(NAMES)], "id_number": fresh_id_number(self.rng),
+            "applicant": {"kind": "person", "name": NAMES[k % len(NAMES)], "id_number": random_id_number(self.rng),
                           "phone": f"139{self.rng.randrange(10**8):08d}"},
             "materials": [{"name": name, "status": "received", "file": i}
                           for i, name in enumerate(self.item["materials"])],
