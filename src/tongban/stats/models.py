@@ -20,7 +20,9 @@ class Grain(models.TextChoices):
     MONTH = "month", _("month")
 
 
-class DailyFigure(models.Model):
+class RollupRow(models.Model):
+    """The key both roll-up tables share: grain, day and the dimensions a filter can restrict."""
+
     grain = models.CharField(_("grain"), max_length=5, choices=Grain.choices)
     day = models.DateField(_("day"))  # the day, or the first day of the month
     region_code = models.CharField(_("region"), max_length=6)
@@ -29,6 +31,12 @@ class DailyFigure(models.Model):
                                      related_name="+")
     channel = models.CharField(_("channel"), max_length=16)
     id_only = models.BooleanField(_("handled ID-card-only"))
+
+    class Meta:
+        abstract = True
+
+
+class DailyFigure(RollupRow):
     # by submission day
     received = models.PositiveIntegerField(default=0)
     # by clock-start day
@@ -68,15 +76,7 @@ class DurationKind(models.TextChoices):
     MINUTES = "minutes", _("minutes (on the spot)")
 
 
-class DurationFigure(models.Model):
-    grain = models.CharField(_("grain"), max_length=5, choices=Grain.choices)
-    day = models.DateField(_("day"))  # conclusion day, or the first day of its month
-    region_code = models.CharField(_("region"), max_length=6)
-    center = models.ForeignKey("org.Center", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    item_version = models.ForeignKey("catalog.ItemVersion", on_delete=models.DO_NOTHING, db_constraint=False,
-                                     related_name="+")
-    channel = models.CharField(_("channel"), max_length=16)
-    id_only = models.BooleanField(_("handled ID-card-only"))
+class DurationFigure(RollupRow):  # day: the conclusion day, or the first day of its month
     kind = models.CharField(_("kind"), max_length=8, choices=DurationKind.choices)
     value = models.IntegerField(_("value"))
     n = models.PositiveIntegerField(_("cases"))
