@@ -8,20 +8,17 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from tests.stats import rawsql
+from tests.stats.simulated import simulated_year
 from tests.stats.test_metrics import EXPECTED_JUNE
 from tongban.cases.models import Case, Channel
-from tongban.core import calendar
 from tongban.org.models import Center
 from tongban.stats import registry
 from tongban.stats.figures import GROUP_FIELDS
 from tongban.stats.filters import StatsFilter
 from tongban.stats.models import DailyFigure, DurationFigure, Grain
 from tongban.stats.rollup import covered_through, pieces, rollup_disabled, rollup_rebuild
-from tongban.stats.simulate import YearSimulator
 from tongban.stats.tasks import refresh_rollup_now
 
 CASE_METRICS = sorted(EXPECTED_JUNE)
@@ -37,24 +34,12 @@ PERIODS = [
 @pytest.fixture(scope="module")
 def year_2023(django_db_setup, django_db_blocker):
     """A simulated year (scale 0.01; simulate builds the roll-up at its end), rolled back after."""
-    with django_db_blocker.unblock(), override_settings(TONGBAN_CASE_TRANSITION_HOOKS=[]):
-        with transaction.atomic():
-            from tongban.catalog import demo as catalog_demo
-            from tongban.core import demo as core_demo
-            from tongban.org import demo as org_demo
-
-            core_demo.load()
-            calendar.invalidate()
-            org_demo.load()
-            catalog_demo.load()
-            result = YearSimulator(year=2023, scale=0.01, progress=False).run()
-            some = Case.objects.filter(window__isnull=False, received_by__isnull=False).order_by("id").first()
-            yield {"result": result, "window": some.window_id, "staff": some.received_by_id,
-                   "item": some.item_version.item.code, "category": some.item_version.category,
-                   "center": some.center.code, "region": some.region_code,
-                   "scope": frozenset(Center.objects.filter(code=some.center.code).values_list("id", flat=True))}
-            transaction.set_rollback(True)
-    calendar.invalidate()
+    with simulated_year(django_db_blocker) as result:
+        some = Case.objects.filter(window__isnull=False, received_by__isnull=False).order_by("id").first()
+        yield {"result": result, "window": some.window_id, "staff": some.received_by_id,
+               "item": some.item_version.item.code, "category": some.item_version.category,
+               "center": some.center.code, "region": some.region_code,
+               "scope": frozenset(Center.objects.filter(code=some.center.code).values_list("id", flat=True))}
 
 
 @pytest.fixture

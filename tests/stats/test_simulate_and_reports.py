@@ -6,39 +6,26 @@ from datetime import date
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
 from openpyxl import load_workbook
 
 from tests.stats import rawsql
+from tests.stats.simulated import simulated_year
 from tongban.cases.models import Applicant, Case, CaseSequence
 from tongban.cases.numbering import case_number_next
-from tongban.core import calendar, pii
+from tongban.core import pii
 from tongban.core.validation import validate_id_number
 from tongban.stats import registry
 from tongban.stats.annual import build_annual
 from tongban.stats.filters import StatsFilter
 from tongban.stats.period import build_period, to_pdf, to_xlsx
 from tongban.stats.render import render_html, render_pdf
-from tongban.stats.simulate import YearSimulator
 
 
 @pytest.fixture(scope="module")
 def year_2023(django_db_setup, django_db_blocker):
     """Simulated once for the module inside a transaction that is rolled back at the end."""
-    with django_db_blocker.unblock(), override_settings(TONGBAN_CASE_TRANSITION_HOOKS=[]):
-        with transaction.atomic():
-            from tongban.catalog import demo as catalog_demo
-            from tongban.core import demo as core_demo
-            from tongban.org import demo as org_demo
-
-            core_demo.load()
-            calendar.invalidate()
-            org_demo.load()
-            catalog_demo.load()
-            result = YearSimulator(year=2023, scale=0.01, progress=False).run()
-            yield result
-            transaction.set_rollback(True)
-    calendar.invalidate()
+    with simulated_year(django_db_blocker) as result:
+        yield result
 
 
 @pytest.fixture
