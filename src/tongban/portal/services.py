@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from django.core.cache import caches
@@ -18,7 +17,7 @@ MAX_PATH = 200
 # Redis hash "day|kind|path" -> views not yet in PageView; both names under the cache's KEY_PREFIX,
 # so deployments sharing a Redis keep their counts apart.
 PENDING_KEY = "pageviews:pending"
-FLUSHING_PREFIX = "pageviews:flushing:"
+BATCH_KEY = "pageviews:flushing"
 
 
 def _key(name: str) -> str:
@@ -53,24 +52,29 @@ def _page_views_add(day, path: str, kind: str, views: int) -> None:
 
 def page_views_flush() -> int:
     """Move the views counted in Redis into PageView; returns how many were moved. The pending
-    hash is renamed first, so views counted meanwhile wait for the next flush; a batch whose
-    flush died before its commit is picked up again by the next one."""
+    hash is renamed to the batch key first, so views counted meanwhile wait for the next flush;
+    a batch whose flush died before its commit is still there and goes first next time."""
     redis = cache_redis()
     if redis is None:
         return 0
-    try:
-        redis.rename(_key(PENDING_KEY), _key(f"{FLUSHING_PREFIX}{uuid.uuid4().hex}"))
-    except ResponseError:  # nothing pending
-        pass
     moved = 0
-    for key in redis.scan_iter(match=_key(FLUSHING_PREFIX) + "*"):
-        counts = redis.hgetall(key)
+    batch = _key(BATCH_KEY)
+    for _turn in range(2):  # a batch left by a flush that died, then what is pending now
+        leftover = redis.exists(batch)
+        if not leftover:
+            try:
+                redis.rename(_key(PENDING_KEY), batch)
+            except ResponseError:  # nothing pending
+                break
+        counts = redis.hgetall(batch)
         with transaction.atomic():
             for field, views in counts.items():
                 day, kind, path = field.decode().split("|", 2)
                 _page_views_add(date.fromisoformat(day), path, kind, int(views))
                 moved += int(views)
-        redis.delete(key)
+        redis.delete(batch)
+        if not leftover:
+            break
     return moved
 
 
