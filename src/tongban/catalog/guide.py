@@ -2,6 +2,7 @@
 it can be applied for (the local region's windows that serve its category)."""
 
 from tongban.catalog import cache as catalog_cache
+from tongban.catalog.selectors import item_get_current
 from tongban.org.models import Window
 
 GUIDE_CACHE_SECONDS = catalog_cache.SEARCH_CACHE_SECONDS
@@ -12,8 +13,6 @@ def item_guide_cached(code: str):
     """(version with its materials prefetched, places to apply) or None when no current item
     has this code. Cached like the search pages: a catalog write is seen at once, a change to
     the halls and windows within GUIDE_CACHE_SECONDS."""
-    from tongban.catalog.selectors import item_get_current
-
     key = catalog_cache.guide_cache_key(code)
     built_under, hit = catalog_cache.cached(key)
     if hit is not catalog_cache.MISS:

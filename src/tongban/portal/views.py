@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from tongban.cases import ratings, services
 from tongban.cases.schemas import public_case
 from tongban.cases.selectors import case_public_lookup
-from tongban.catalog.guide import item_guide_cached, places_to_apply
+from tongban.catalog.guide import item_guide_cached
 from tongban.catalog.models import Category
-from tongban.catalog.selectors import item_get_current, item_search
+from tongban.catalog.selectors import item_search
 from tongban.core.errors import Conflict, DomainError, NotFound
 from tongban.core.ratelimit import check_rate
 from tongban.portal.forms import ApplyForm, RatingForm, SearchForm, TrackForm
@@ -61,18 +61,16 @@ def home(request):
     })
 
 
-def _version_or_404(code: str):
-    version = item_get_current(code=code)
-    if version is None:
-        raise Http404(_("No service item with code %(code)s.") % {"code": code})
-    return version
-
-
-def guide(request, code: str):
+def _guide_or_404(code: str):
+    """(the current version, where to apply), from the catalog cache."""
     found = item_guide_cached(code)
     if found is None:
         raise Http404(_("No service item with code %(code)s.") % {"code": code})
-    version, places = found
+    return found
+
+
+def guide(request, code: str):
+    version, places = _guide_or_404(code)
     _count(request, PageKind.GUIDE)
     return render(request, "portal/guide.html", {
         "v": version, "materials": list(version.materials.all()), "places": places,
@@ -80,8 +78,7 @@ def guide(request, code: str):
 
 
 def apply(request, code: str):
-    version = _version_or_404(code)
-    places = places_to_apply(version)
+    version, places = _guide_or_404(code)
     if not version.channel_online or not places:
         return render(request, "portal/apply_unavailable.html", {"v": version}, status=409)
     if request.method == "POST":
