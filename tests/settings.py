@@ -14,3 +14,5 @@ if "replica" not in DATABASES:
     DATABASES["replica"] = {**_primary, "TEST": {"MIGRATE": False}}
     if _primary["ENGINE"].endswith("postgresql"):
         DATABASES["replica"]["TEST"]["NAME"] = f"test_{_primary['NAME']}_replica"
+    else:  # its own in-memory database (spelled out: see tongban.settings)
+        DATABASES["replica"]["TEST"]["NAME"] = ":memory:"

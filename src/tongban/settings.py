@@ -121,6 +121,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL with synchronous=FULL: an acknowledged write survives a power cut.
     # IMMEDIATE transactions take the write lock up front, so concurrent writers queue
     # instead of failing with "database is locked" half-way through.
+    DATABASES["default"]["ENGINE"] = "tongban.core.sqlite"  # writers queue on a lock file: see its base.py
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
@@ -130,7 +131,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if os.environ.get("TONGBAN_SQLITE_NO_PERSIST") else 600
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TONGBAN_TEST_SQLITE_NAME")}
+    # Tests run in memory (spelled out: pytest-django recognises only Django's own engine name).
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TONGBAN_TEST_SQLITE_NAME") or ":memory:"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 import time_machine
 
-from tests import factories
 from tests.cases.conftest import PDF
 from tongban.cases import services
 from tongban.cases.extensions import extension_decide, extension_request
@@ -154,4 +153,29 @@ def test_an_item_revision_does_not_touch_a_filed_case(submit, fd_clerk):
         legal_limit_days=20, promised_limit_days=1, materials=[MaterialSpec(name="购房合同")]))
     case = services.case_accept(actor=fd_clerk, number=case.number)
     assert case.item_version.version == 1 and case.item_version.promised_limit_days == 5
-    assert factories.item  # factories import kept for fixtures
+
+
+def test_the_next_submission_is_filed_under_a_revision_at_once(submit, fd_clerk):
+    from tests.cases.conftest import applicant
+    from tongban.catalog.services import ItemSpec, MaterialSpec, item_revise
+
+    first = submit()  # loads version 1 into this process's memory
+    item_revise(code="GJJ-7001", spec=ItemSpec(
+        name="住房公积金提取（购房）", category="housing_fund", department="housing_fund",
+        legal_limit_days=20, promised_limit_days=1, materials=[MaterialSpec(name="购房合同")]))
+    second = services.case_submit(actor=fd_clerk, item_code="GJJ-7001", applicant=applicant(), materials=[
+        services.MaterialInput(name="购房合同", file=services.UploadInput(name="c.pdf", data=PDF))])
+    assert (first.item_version.version, second.item_version.version) == (1, 2)
+    assert [m.name for m in second.item_version.materials.all()] == ["购房合同"]
+    with pytest.raises(InvalidInput, match="居民身份证"):  # a material only version 1 had
+        submit()
+
+
+def test_a_withdrawn_item_takes_no_more_cases(submit):
+    from tongban.catalog.models import Item
+    from tongban.core.errors import NotFound
+
+    submit()
+    Item.objects.filter(code="GJJ-7001").update(is_active=False)
+    with pytest.raises(NotFound):
+        submit()

@@ -97,8 +97,9 @@ def submit(request, payload: Form[str], files: File[list[UploadedFile]] = None):
         note=data.note,
     )
     # The case in hand has every relation the detail shows (item, applicant, center, window,
-    # clerk): no need to read it back with a seven-table join.
-    return Status(201, case_detail(case, events=selectors.case_events(case),
+    # clerk) and the rows just written: nothing to read back.
+    rows = case.submitted_rows
+    return Status(201, case_detail(case, events=rows.events, materials=rows.materials,
                                    allowed_actions=allowed_actions(request.auth, case)))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.cases import policy
@@ -78,22 +79,37 @@ def applicant_prepare(data: ApplicantInput) -> PreparedApplicant:
 
 
 def applicant_resolve(data: ApplicantInput | PreparedApplicant) -> Applicant:
-    """The existing applicant with this ID number / credit code (its name and phone updated),
-    or a new one. Call inside the submission's transaction."""
+    """The existing applicant with this ID number / credit code (its name, and its phone when one
+    is given, updated), or a new one. Call inside the submission's transaction."""
     prepared = data if isinstance(data, PreparedApplicant) else applicant_prepare(data)
-    applicant = Applicant.objects.filter(**prepared.lookup).first()
-    if applicant is not None:
-        for name, value in prepared.fields.items():
-            setattr(applicant, name, value)
-        applicant.save(update_fields=list(prepared.fields))
-        return applicant
-    applicant = Applicant(**{**prepared.lookup, **prepared.fields})
-    try:
-        with transaction.atomic():
-            applicant.save()
-    except IntegrityError:  # the same person submitted twice at the same moment
-        applicant = Applicant.objects.get(**prepared.lookup)
-    return applicant
+    return _upsert(prepared)
+
+
+# Each kind of applicant is found through its partial unique index (Meta.constraints): the
+# column and the index's condition, spelled as in the index so the database can match it.
+_CONFLICT_TARGET = {ApplicantKind.PERSON: ("id_number_index", "kind = 'person'"),
+                    ApplicantKind.ENTITY: ("credit_code", "kind = 'entity'")}
+
+
+def _upsert(prepared: PreparedApplicant) -> Applicant:
+    """One INSERT ... ON CONFLICT DO UPDATE ... RETURNING statement (SQLite >= 3.35 and
+    PostgreSQL): the look-up, the insert or update and the read-back in one round trip, atomic
+    against a second submission of the same person at the same moment. The ORM's
+    bulk_create(update_conflicts=True) cannot name a partial index's condition."""
+    quote = connection.ops.quote_name
+    fields = {f.attname: f for f in Applicant._meta.concrete_fields}
+    row = {name: f.get_default() for name, f in fields.items() if not f.primary_key}
+    row.update({**prepared.lookup, **prepared.fields, "created_at": timezone.now()})
+    column, condition = _CONFLICT_TARGET[prepared.lookup["kind"]]
+    sql = (
+        f"INSERT INTO {quote(Applicant._meta.db_table)} ({', '.join(quote(c) for c in row)})"  # noqa: S608
+        f" VALUES ({', '.join(['%s'] * len(row))})"
+        f" ON CONFLICT ({quote(column)}) WHERE {condition}"
+        f" DO UPDATE SET {', '.join(f'{quote(c)} = excluded.{quote(c)}' for c in prepared.fields)}"
+        f" RETURNING {', '.join(quote(f.column) for f in fields.values())}"
+    )
+    params = [fields[name].get_db_prep_save(value, connection) for name, value in row.items()]
+    return next(iter(Applicant.objects.raw(sql, params)))
 
 
 def applicant_reveal(*, user, case, purpose: str) -> dict:

@@ -202,7 +202,7 @@ def case_summary(case) -> dict:
     }
 
 
-def case_detail(case, *, events, allowed_actions) -> dict:
+def case_detail(case, *, events, allowed_actions, materials=None) -> dict:
     data = case_summary(case)
     applicant = case.applicant
     data.update(
@@ -218,7 +218,7 @@ def case_detail(case, *, events, allowed_actions) -> dict:
         materials=[
             {"name": m.name, "status": m.status, "exemption_reason": m.exemption_reason, "source": m.source,
              "sha256": m.sha256, "content_type": m.content_type, "size": m.size, "original_name": m.original_name}
-            for m in case.materials.all()
+            for m in (case.materials.all() if materials is None else materials)
         ],
         events=[
             {"at": e.at, "actor": e.actor_label, "action": e.action, "from_state": e.from_state,

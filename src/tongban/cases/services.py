@@ -22,6 +22,7 @@ from tongban.cases.files import store
 from tongban.cases.models import (
     ApplicantKind,
     Case,
+    CaseEvent,
     CaseMaterial,
     CasePause,
     Channel,
@@ -34,7 +35,7 @@ from tongban.cases.models import (
 )
 from tongban.cases.numbering import case_number_next
 from tongban.catalog.models import Subject
-from tongban.catalog.selectors import item_get_current
+from tongban.catalog.selectors import item_get_current_shared
 from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tongban.core.services import audit_record
 from tongban.org.models import Center, CenterLevel, Window
@@ -57,6 +58,14 @@ class MaterialInput:
     file: UploadInput | None = None
     data: dict = field(default_factory=dict)  # a shared-data document standing in for the paper
     received_at: datetime | None = None  # when the document was fetched (default: at submission)
+
+
+@dataclass(frozen=True)
+class SubmittedRows:
+    """The rows case_submit() wrote besides the case (as `case.submitted_rows`)."""
+
+    materials: list[CaseMaterial]
+    events: list[CaseEvent]
 
 
 def document_bytes(data: dict) -> bytes:
@@ -113,7 +122,7 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
         raise InvalidInput(_("Unknown channel %(c)s.") % {"c": channel}, field="channel")
     if delivery_method not in DeliveryMethod.values:
         raise InvalidInput(_("Unknown delivery method."), field="delivery_method")
-    version = item_get_current(code=item_code)
+    version = item_get_current_shared(code=item_code)
     if version is None:
         raise NotFound(_("No service item with code %(code)s.") % {"code": item_code}, code="item_not_found")
     if channel == Channel.ONLINE and not version.channel_online:
@@ -140,7 +149,7 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
             delivery_method=delivery_method, id_only=id_only,
         )
         case.save()
-        CaseMaterial.objects.bulk_create(
+        materials_rows = CaseMaterial.objects.bulk_create(
             CaseMaterial(
                 case=case, name=name, status=m.status, exemption_reason=m.exemption_reason[:200],
                 source=m.source[:40], received_at=m.received_at or now,
@@ -150,10 +159,12 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
             )
             for name, m in given.items()
         )
-        event_record(case=case, actor=actor, action="submit", to_state=S.SUBMITTED, note=note,
-                     data={"channel": channel, "materials": len(given), "id_only": id_only})
+        event = event_record(case=case, actor=actor, action="submit", to_state=S.SUBMITTED, note=note,
+                             data={"channel": channel, "materials": len(given), "id_only": id_only})
         audit_record(actor=actor, action="case.submit", object_type="case", object_id=case.number,
                      detail={"item": item_code, "channel": channel})
+    # What was just written, for the API's answer: no need to read it back.
+    case.submitted_rows = SubmittedRows(materials=materials_rows, events=[event])
     return case
 
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import time
 from functools import cache
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Window
 
-from tongban.catalog.models import ItemVersion
+from tongban.catalog.models import Item, ItemVersion
 
 CHANNEL_FIELDS = {"window": "channel_window", "online": "channel_online", "self_service": "channel_self_service"}
 
@@ -78,6 +80,45 @@ def item_get_current(*, code: str) -> ItemVersion | None:
         .prefetch_related("materials")
         .first()
     )
+
+
+# item_get_current_shared(): versions this process has loaded, by (id, created_at).
+_SHARED_SECONDS = 60
+_SHARED_MAX = 2000
+_shared: dict[tuple, tuple[float, ItemVersion]] = {}
+
+
+def item_get_current_shared(*, code: str) -> ItemVersion | None:
+    """item_get_current() for a hot path that only reads the version (filing a case).
+
+    A published version never changes: a revision is a new row that becomes current. So each
+    call asks the database only which version is current (one small indexed query, so a
+    revision or withdrawal counts at once, in every process), and takes the version with its
+    item, department and materials from this process's memory. The key includes the row's
+    creation time because SQLite hands out a rolled-back row's id again. Entries live
+    _SHARED_SECONDS, so a renamed department shows within a minute. The instance is shared
+    between requests: callers must not modify it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.id, v.created_at FROM {ItemVersion._meta.db_table} v"  # noqa: S608 (table names)
+            f" JOIN {Item._meta.db_table} i ON i.id = v.item_id"
+            " WHERE i.code = %s AND v.is_current AND i.is_active",
+            [code],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    key, now = tuple(row), time.monotonic()
+    hit = _shared.get(key)
+    if hit is not None and now - hit[0] < _SHARED_SECONDS:
+        return hit[1]
+    version = (ItemVersion.objects.select_related("item", "department").prefetch_related("materials")
+               .filter(pk=row[0]).first())
+    if version is not None:
+        if len(_shared) >= _SHARED_MAX:
+            _shared.clear()
+        _shared[key] = (now, version)
+    return version
 
 
 def item_version_get(*, code: str, version: int) -> ItemVersion | None:

@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,10 +100,10 @@ def audit_record(*, actor, action: str, object_type: str, object_id: str, purpos
                  detail: dict | None = None) -> AuditEntry:
     """Append one audit entry to the chain. Call inside the transaction of the audited act."""
     detail = detail or {}
-    with transaction.atomic():
-        head = AuditHead.objects.select_for_update().filter(id=1).first()
-        if head is None:
-            head = AuditHead.objects.create(id=1, last_hash=GENESIS_HASH, count=0)
+    # No savepoint: the entry stands or falls with the act it records, so a failure here rolls
+    # back the caller's whole transaction anyway (and a savepoint is two statements per act).
+    with transaction.atomic(savepoint=False):
+        prev_hash = _audit_head_take()
         at = timezone.now()
         label = actor.get_username() if actor is not None and actor.is_authenticated else "system"
         entry = AuditEntry(
@@ -115,14 +115,29 @@ def audit_record(*, actor, action: str, object_type: str, object_id: str, purpos
             object_id=object_id,
             purpose=purpose,
             detail=detail,
-            prev_hash=head.last_hash,
+            prev_hash=prev_hash,
         )
         entry.entry_hash = audit_entry_hash(
-            prev_hash=head.last_hash, at=at.isoformat(), actor_label=label, action=action,
+            prev_hash=prev_hash, at=at.isoformat(), actor_label=label, action=action,
             object_type=object_type, object_id=object_id, purpose=purpose, detail=detail,
         )
         entry.save()
-        head.last_hash = entry.entry_hash
-        head.count += 1
-        head.save(update_fields=["last_hash", "count"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {_HEAD} SET last_hash = %s WHERE id = 1", [entry.entry_hash])  # noqa: S608
         return entry
+
+
+_HEAD = AuditHead._meta.db_table
+
+
+def _audit_head_take() -> str:
+    """Lock the chain's head row until the transaction ends and return the last hash. One
+    UPDATE both counts the entry and takes the row lock (PostgreSQL) or the write lock
+    (SQLite), so concurrent writers line up here without a SELECT ... FOR UPDATE."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_HEAD} SET count = count + 1 WHERE id = 1 RETURNING last_hash")  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:  # the very first entry
+        AuditHead.objects.create(id=1, last_hash=GENESIS_HASH, count=1)
+        return GENESIS_HASH
+    return row[0]

@@ -17,14 +17,26 @@ from tongban.org.models import Center, Role, StaffProfile
 ALL = None  # sentinel: no restriction
 
 
+# What staff_profile() loads with the profile; org.services.token_authenticate() loads the same
+# along with the token.
+PROFILE_RELATED = ("center", "center__region", "window")
+
+
 def staff_profile(user) -> StaffProfile | None:
     if user is None or not user.is_authenticated:
         return None
     cached = getattr(user, "_tongban_staff", False)
     if cached is False:
-        cached = StaffProfile.objects.select_related("center", "center__region").filter(user=user).first()
-        user._tongban_staff = cached
+        # order_by("pk"): one profile per user, so the model's default ordering (through the
+        # center's own ordering) would only cost joins.
+        cached = StaffProfile.objects.select_related(*PROFILE_RELATED).filter(user=user).order_by("pk").first()
+        staff_profile_remember(user, cached)
     return cached
+
+
+def staff_profile_remember(user, profile: StaffProfile | None) -> None:
+    """Keep a profile loaded elsewhere (with PROFILE_RELATED) for this request's user object."""
+    user._tongban_staff = profile
 
 
 def visible_center_ids(user) -> set[int] | None:
