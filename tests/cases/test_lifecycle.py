@@ -86,6 +86,7 @@ def test_correction_notice_lists_everything_missing_then_acceptance_after_the_co
     assert case.state == "accepted"
     notice.refresh_from_db()
     assert notice.resolved_at is not None
+    assert case.pauses.get().ended_on == case.accepted_on  # the correction's pause ends with acceptance
 
 
 def test_refusal_needs_a_reason_and_is_final(submit, fd_clerk, fd_approver):

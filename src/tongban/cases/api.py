@@ -151,7 +151,8 @@ def act(request, number: str, action: str, data: ActionIn):
     if handler is None:
         raise NotFound(_("Unknown action %(a)s.") % {"a": action}, code="unknown_action")
     case = handler(request.auth, number, data)
-    return _detail(request.auth, case)
+    # The case in hand was loaded with every relation its detail shows (services.DETAIL_RELATED).
+    return case_detail(case, events=selectors.case_events(case), allowed_actions=allowed_actions(request.auth, case))
 
 
 @router.post("/{number}/materials", response=CaseOut, auth=staff_auth, summary="Attach a material")

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -35,8 +36,9 @@ from tongban.cases.models import (
 )
 from tongban.cases.numbering import case_number_next
 from tongban.catalog.models import Subject
-from tongban.catalog.selectors import item_get_current_shared
+from tongban.catalog.selectors import item_get_current_shared, item_version_materials
 from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tongban.core.fastinsert import insert
 from tongban.core.services import audit_record
 from tongban.org.models import Center, CenterLevel, Window
 from tongban.org.scoping import staff_profile
@@ -140,25 +142,29 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
         policy.require(actor, center.id, "submit")
     prepared = applicant_prepare(applicant)
     now = timezone.now()
+    # Everything but the numbers the database hands out is built before the transaction: on
+    # SQLite it holds the one write lock, on PostgreSQL the day's sequence row.
+    case = Case(
+        region_code=settings.TONGBAN_REGION_CODE, item_version=version, channel=channel, center=center,
+        window=window, submitted_at=now, received_by=actor, delivery_method=delivery_method, id_only=id_only,
+    )
+    materials_rows = [
+        CaseMaterial(
+            name=name, status=m.status, exemption_reason=m.exemption_reason[:200], source=m.source[:40],
+            received_at=m.received_at or now,
+            **({"file_path": f.path, "sha256": f.sha256, "content_type": f.content_type, "size": f.size,
+                "original_name": f.original_name} if (f := stored.get(name))
+               else _document_fields(m.data) if m.data else {}),
+        )
+        for name, m in given.items()
+    ]
     with transaction.atomic():
-        person = applicant_resolve(prepared)
-        case = Case(
-            number=case_number_next(region_code=settings.TONGBAN_REGION_CODE, day=timezone.localdate(now)),
-            region_code=settings.TONGBAN_REGION_CODE, item_version=version, applicant=person,
-            channel=channel, center=center, window=window, submitted_at=now, received_by=actor,
-            delivery_method=delivery_method, id_only=id_only,
-        )
-        case.save()
-        materials_rows = CaseMaterial.objects.bulk_create(
-            CaseMaterial(
-                case=case, name=name, status=m.status, exemption_reason=m.exemption_reason[:200],
-                source=m.source[:40], received_at=m.received_at or now,
-                **({"file_path": f.path, "sha256": f.sha256, "content_type": f.content_type, "size": f.size,
-                    "original_name": f.original_name} if (f := stored.get(name))
-                   else _document_fields(m.data) if m.data else {}),
-            )
-            for name, m in given.items()
-        )
+        case.applicant = applicant_resolve(prepared)
+        case.number = case_number_next(region_code=settings.TONGBAN_REGION_CODE, day=timezone.localdate(now))
+        insert(case)
+        for row in materials_rows:
+            row.case = case
+            insert(row)
         event = event_record(case=case, actor=actor, action="submit", to_state=S.SUBMITTED, note=note,
                              data={"channel": channel, "materials": len(given), "id_only": id_only})
         audit_record(actor=actor, action="case.submit", object_type="case", object_id=case.number,
@@ -191,16 +197,20 @@ def case_material_add(*, actor, number: str, material: MaterialInput, expected_v
 
 
 # -- the transition engine -----------------------------------------------------------------
+# Everything a case's detail shows (schemas.case_detail): the case in hand after an act is the
+# answer, without reading it again.
+DETAIL_RELATED = ("item_version__item", "applicant", "center", "window")
+
+
 def _lock(number: str) -> Case:
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("item_version", "applicant")
-        .filter(number=number)
-        .first()
-    )
-    if case is None:
-        raise NotFound(_("No case with number %(n)s.") % {"n": number}, code="case_not_found")
-    return case
+    try:
+        return Case.objects.select_for_update(of=("self",)).select_related(*DETAIL_RELATED).get(number=number)
+    except Case.DoesNotExist:
+        raise NotFound(_("No case with number %(n)s.") % {"n": number}, code="case_not_found") from None
+
+
+def _field_values(case: Case) -> dict:
+    return {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields if not f.primary_key}
 
 
 def _act(*, actor, number: str, expected_version: int | None, action: str, transition: str | None,
@@ -219,6 +229,8 @@ def _act(*, actor, number: str, expected_version: int | None, action: str, trans
                 code="version_conflict",
             )
         from_state = case.state
+        case.state_before = from_state  # for apply()
+        before = _field_values(case)
         if transition is not None:
             method = getattr(case, transition)
             if not can_proceed(method):
@@ -230,7 +242,8 @@ def _act(*, actor, number: str, expected_version: int | None, action: str, trans
             method()
         data = (apply(case) if apply else None) or {}
         case.version += 1
-        case.save()
+        # Only the columns the act changed (no field of a case is mutable in place).
+        case.save(update_fields=[name for name, value in _field_values(case).items() if before[name] != value])
         event = event_record(case=case, actor=actor, action=action, from_state=from_state,
                              to_state=case.state if transition else "", note=note, data=data)
         if transition is not None:
@@ -249,8 +262,9 @@ def _required_note(note: str, field_name: str, message) -> str:
 
 def case_accept(*, actor, number: str, expected_version: int | None = None, note: str = "") -> Case:
     def apply(case: Case) -> dict:
+        prefetch_related_objects([case], "materials")  # read once, for this check and the answer
         have = {m.name for m in case.materials.all()}
-        missing = [m.name for m in case.item_version.materials.all() if m.required and m.name not in have]
+        missing = [m.name for m in item_version_materials(case.item_version) if m.required and m.name not in have]
         if missing:
             raise InvalidInput(
                 _("Required materials are missing: %(names)s. Issue a correction notice instead.")
@@ -262,10 +276,9 @@ def case_accept(*, actor, number: str, expected_version: int | None = None, note
         case.accepted_on = timezone.localdate(now)
         case.promised_due, case.legal_due = clock.due_dates(case)
         case.light = clock.light_for(case)
-        for notice in case.correction_notices.filter(resolved_at__isnull=True):
-            notice.resolved_at = now
-            notice.save(update_fields=["resolved_at"])
-        case.pauses.filter(ended_on__isnull=True).update(ended_on=case.accepted_on)
+        if case.state_before == S.CORRECTION_REQUESTED:  # the only state with a notice and a pause open
+            case.correction_notices.filter(resolved_at__isnull=True).update(resolved_at=now)
+            case.pauses.filter(ended_on__isnull=True).update(ended_on=case.accepted_on)
         return {"promised_due": case.promised_due.isoformat(), "legal_due": case.legal_due.isoformat()}
 
     return _act(actor=actor, number=number, expected_version=expected_version, action="accept",

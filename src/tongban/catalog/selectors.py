@@ -121,6 +121,22 @@ def item_get_current_shared(*, code: str) -> ItemVersion | None:
     return version
 
 
+_materials: dict[tuple, list] = {}
+
+
+def item_version_materials(version: ItemVersion) -> list:
+    """The materials of an item version, read once per process: a published version's
+    materials never change (see item_get_current_shared; the key includes the creation time
+    for the same reason)."""
+    key = (version.pk, version.created_at)
+    materials = _materials.get(key)
+    if materials is None:
+        if len(_materials) >= _SHARED_MAX:
+            _materials.clear()
+        materials = _materials[key] = list(version.materials.all())
+    return materials
+
+
 def item_version_get(*, code: str, version: int) -> ItemVersion | None:
     return (
         ItemVersion.objects.filter(item__code=code, version=version)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tongban.core import calendar
 from tongban.core.calendar_import import YearSchedule
 from tongban.core.errors import InvalidInput
+from tongban.core.fastinsert import insert
 from tongban.core.models import AuditEntry, AuditHead, CalendarDay, CalendarSource, CalendarYear
 
 GENESIS_HASH = "0" * 64
@@ -121,7 +122,7 @@ def audit_record(*, actor, action: str, object_type: str, object_id: str, purpos
             prev_hash=prev_hash, at=at.isoformat(), actor_label=label, action=action,
             object_type=object_type, object_id=object_id, purpose=purpose, detail=detail,
         )
-        entry.save()
+        insert(entry)
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {_HEAD} SET last_hash = %s WHERE id = 1", [entry.entry_hash])  # noqa: S608
         return entry

@@ -17,7 +17,7 @@ from django_fsm import can_proceed
 
 from tongban.cases import services as case_services
 from tongban.cases.events import event_record
-from tongban.cases.models import Case
+from tongban.cases.models import Case, Channel
 from tongban.core.errors import DomainError
 from tongban.federation.messages import outbox_write
 from tongban.federation.models import CrossRegionLink, Partner
@@ -34,7 +34,7 @@ KIND_STATUS = "case.status"
 
 def on_case_transition(*, case, action: str, event) -> None:
     """settings.TONGBAN_CASE_TRANSITION_HOOKS entry: runs inside the transition's transaction."""
-    if is_applying_partner_change():
+    if is_applying_partner_change() or case.channel != Channel.CROSS_REGION:  # only those have a link
         return
     link = CrossRegionLink.objects.select_related("partner").filter(case_id=case.pk).first()
     if link is None:
