@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -160,13 +161,18 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
     ]
     with transaction.atomic():
         case.applicant = applicant_resolve(prepared)
-        case.number = case_number_next(region_code=settings.TONGBAN_REGION_CODE, day=timezone.localdate(now))
+        case.number = f"pending-{uuid.uuid4().hex[:16]}"  # never seen outside this transaction
         insert(case)
         for row in materials_rows:
             row.case = case
             insert(row)
         event = event_record(case=case, actor=actor, action="submit", to_state=S.SUBMITTED, note=note,
                              data={"channel": channel, "materials": len(given), "id_only": id_only})
+        # Every submission locks two rows until its commit: the day's sequence and the audit
+        # chain's head. Taken last, they are held for four statements instead of nine, and
+        # concurrent submissions (PostgreSQL) wait that much less for each other.
+        case.number = case_number_next(region_code=settings.TONGBAN_REGION_CODE, day=timezone.localdate(now))
+        Case.objects.filter(pk=case.pk).update(number=case.number)
         audit_record(actor=actor, action="case.submit", object_type="case", object_id=case.number,
                      detail={"item": item_code, "channel": channel})
     # What was just written, for the API's answer: no need to read it back.
