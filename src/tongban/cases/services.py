@@ -143,8 +143,8 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
         policy.require(actor, center.id, "submit")
     prepared = applicant_prepare(applicant)
     now = timezone.now()
-    # Everything but the numbers the database hands out is built before the transaction: on
-    # SQLite it holds the one write lock, on PostgreSQL the day's sequence row.
+    # Everything that needs no database is built before the transaction (on SQLite, the
+    # transaction holds the one write lock all workers share).
     case = Case(
         region_code=settings.TONGBAN_REGION_CODE, item_version=version, channel=channel, center=center,
         window=window, submitted_at=now, received_by=actor, delivery_method=delivery_method, id_only=id_only,
