@@ -128,6 +128,13 @@ def test_the_public_timeline_lists_the_public_steps_in_order_in_one_query(client
     # adding a material is the clerk's bookkeeping, not a step the applicant sees
     assert [step["action"] for step in tracked["timeline"]] == ["submit", "request_correction", "accept", "start_review"]
     assert tracked["state"] == "under_review" and tracked["rated"] is False
+    # the same instants the events hold, with their offset (not a naive local or UTC reading)
+    from datetime import datetime
+    events = list(case.events.filter(action__in=["submit", "request_correction", "accept", "start_review"])
+                  .order_by("id"))
+    assert [datetime.fromisoformat(step["at"]) for step in tracked["timeline"]] == [e.at for e in events]
+    shown = datetime.fromisoformat(tracked["submitted_at"].replace("Z", "+00:00"))  # JSON keeps milliseconds
+    assert abs((shown - case.submitted_at).total_seconds()) < 0.001
     services.case_approve(actor=fd_approver, number=case.number)
     services.case_conclude(actor=fd_approver, number=case.number)
     client.post("/api/public/cases/rating", {**body, "score": 5}, content_type="application/json")
