@@ -4,12 +4,10 @@ says the same thing for a wrong number and a wrong ID."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import cache
 
 from django.db import connection
 from django.db.models import F, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.cases.applicants import id_index
@@ -17,6 +15,7 @@ from tongban.cases.models import Applicant, Case, CaseEvent, Rating
 from tongban.cases.schemas import PUBLIC_ACTIONS
 from tongban.catalog.models import ItemVersion
 from tongban.core.errors import InvalidInput, NotFound
+from tongban.core.rawsql import aware
 from tongban.org.models import Center
 from tongban.org.scoping import scope_by_center
 
@@ -102,9 +101,9 @@ def case_public_status(*, number: str, id_number: str) -> tuple[dict, list[tuple
     if row is None or not (row["applicant__id_number_index"] == index
                            or (row["applicant__credit_code"] and row["applicant__credit_code"] == key)):
         raise NotFound(NOT_FOUND_PUBLIC, code="case_not_found")
-    row["submitted_at"] = _aware(row["submitted_at"])
+    row["submitted_at"] = aware(row["submitted_at"])
     row["rated"] = bool(rows[0][-1])
-    timeline = [(_aware(at), action, to_state) for *_, at, action, to_state, _rated in rows if action is not None]
+    timeline = [(aware(at), action, to_state) for *_, at, action, to_state, _rated in rows if action is not None]
     return row, timeline
 
 
@@ -124,8 +123,3 @@ def _public_status_sql() -> str:
         f" AND e.action IN ({', '.join(['%s'] * len(PUBLIC_ACTIONS))})"
         " WHERE c.number = %s ORDER BY e.id"
     )
-
-
-def _aware(value: datetime) -> datetime:
-    """A timestamp as the cursor gives it: aware on PostgreSQL, naive UTC on SQLite."""
-    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)

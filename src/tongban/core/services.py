@@ -17,6 +17,7 @@ from tongban.core.fastinsert import insert
 from tongban.core.models import AuditEntry, AuditHead, CalendarDay, CalendarSource, CalendarYear
 
 GENESIS_HASH = "0" * 64
+_HEAD = AuditHead._meta.db_table  # the audit chain's one head row
 
 
 # -- calendar ------------------------------------------------------------------------------
@@ -126,9 +127,6 @@ def audit_record(*, actor, action: str, object_type: str, object_id: str, purpos
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {_HEAD} SET last_hash = %s WHERE id = 1", [entry.entry_hash])  # noqa: S608
         return entry
-
-
-_HEAD = AuditHead._meta.db_table
 
 
 def _audit_head_take() -> str:

@@ -4,7 +4,6 @@ import copy
 import hashlib
 import secrets
 import time
-from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.core.errors import InvalidInput, NotFound
+from tongban.core.rawsql import aware
 from tongban.core.services import audit_record
 from tongban.org.models import ApiToken, Center, Role, StaffProfile
 from tongban.org.scoping import PROFILE_RELATED, staff_profile, staff_profile_remember
@@ -70,7 +70,7 @@ def token_authenticate(raw: str):
         return None
     token_id, last_used_at, *admits = state
     now = timezone.now()
-    if last_used_at is None or (now - _aware(last_used_at)).total_seconds() > 300:
+    if last_used_at is None or (now - aware(last_used_at)).total_seconds() > 300:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     remembered = _token_memory.get(digest)
     clock = time.monotonic()
@@ -102,12 +102,6 @@ def _token_user_load(token_id: int):
     staff_profile_remember(token.user, profile)
     return token.user
 
-
-def _aware(value):
-    """A timestamp as the cursor returned it (SQLite: text), as an aware datetime."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
 
 
 @transaction.atomic
