@@ -1,4 +1,4 @@
-"""`insert(obj)`: Model.save() for a new row on a hot write path, at about a third of the cost.
+"""`insert(obj)`: Model.save() for a new row on a hot write path, at less than half the cost.
 
 The ORM compiles every INSERT afresh (query object, compiler, field resolution) and sends
 signals; inside a transaction that holds a lock (SQLite's one write lock, the audit chain's
