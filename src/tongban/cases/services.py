@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,11 +34,12 @@ from tongban.cases.models import (
     PauseKind,
     S,
 )
-from tongban.cases.numbering import case_number_next
+from tongban.cases.numbering import case_insert_numbered
 from tongban.catalog.models import Subject
 from tongban.catalog.selectors import item_get_current_shared, item_version_materials
 from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tongban.core.fastinsert import insert
+from tongban.core.pipeline import pipelined
 from tongban.core.services import audit_record
 from tongban.org.models import Center, CenterLevel, Window
 from tongban.org.scoping import staff_profile
@@ -161,20 +161,21 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
     ]
     with transaction.atomic():
         case.applicant = applicant_resolve(prepared)
-        case.number = f"pending-{uuid.uuid4().hex[:16]}"  # never seen outside this transaction
-        insert(case)
-        for row in materials_rows:
-            row.case = case
-            insert(row)
-        event = event_record(case=case, actor=actor, action="submit", to_state=S.SUBMITTED, note=note,
-                             data={"channel": channel, "materials": len(given), "id_only": id_only})
-        # Every submission locks two rows until its commit: the day's sequence and the audit
-        # chain's head. Taken last, they are held for four statements instead of nine, and
-        # concurrent submissions (PostgreSQL) wait that much less for each other.
-        case.number = case_number_next(region_code=settings.TONGBAN_REGION_CODE, day=timezone.localdate(now))
-        Case.objects.filter(pk=case.pk).update(number=case.number)
-        audit_record(actor=actor, action="case.submit", object_type="case", object_id=case.number,
-                     detail={"item": item_code, "channel": channel})
+        with pipelined():
+            # Every submission locks two rows until its commit: the day's sequence (the case
+            # number) and the audit chain's head. The number is taken with the case's insert
+            # and the head last, so that concurrent submissions wait for each other as little as
+            # possible. The rows nobody reads back (materials, event, audit entry) travel with
+            # the next statement whose answer is awaited (PostgreSQL's pipeline).
+            case_insert_numbered(case, day=timezone.localdate(now))
+            for row in materials_rows:
+                row.case = case
+                insert(row, need_pk=False)
+            event = event_record(case=case, actor=actor, action="submit", to_state=S.SUBMITTED, note=note,
+                                 data={"channel": channel, "materials": len(given), "id_only": id_only},
+                                 need_pk=False)
+            audit_record(actor=actor, action="case.submit", object_type="case", object_id=case.number,
+                         detail={"item": item_code, "channel": channel}, need_pk=False)
     # What was just written, for the API's answer: no need to read it back.
     case.submitted_rows = SubmittedRows(materials=materials_rows, events=[event])
     return case

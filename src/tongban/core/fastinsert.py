@@ -17,26 +17,40 @@ from django.db import connections, router
 
 
 @cache
-def _statement(model, vendor: str) -> tuple[str, tuple]:
+def insert_fields(model) -> tuple:
+    """The columns an INSERT of `model` names: every concrete field but the primary key."""
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+
+
+def insert_params(obj, connection) -> list:
+    """The values of insert_fields() for the unsaved `obj`, as the ORM would store them."""
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in insert_fields(type(obj))]
+
+
+@cache
+def _statement(model, vendor: str, returning: bool) -> str:
     quote = connections[router.db_for_write(model)].ops.quote_name
-    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-           f" RETURNING {quote(model._meta.pk.column)}")
-    return sql, fields
+    fields = insert_fields(model)
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608
+           f" VALUES ({', '.join(['%s'] * len(fields))})")
+    if returning:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"
+    return sql
 
 
-def insert(obj):
-    """Insert the unsaved model instance `obj`; it comes back with its primary key, as saved."""
+def insert(obj, *, need_pk: bool = True):
+    """Insert the unsaved model instance `obj`; it comes back with its primary key, as saved.
+
+    need_pk=False: nobody will look the row up by `obj.pk`, which stays None. Nothing then waits
+    for the database's answer, so inside `core.pipeline.pipelined()` the statement travels with
+    the next ones (an event or audit row written beside the act it records)."""
     model = type(obj)
     alias = router.db_for_write(model)
     connection = connections[alias]
-    sql, fields = _statement(model, connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        obj.pk = cursor.fetchone()[0]
+        cursor.execute(_statement(model, connection.vendor, need_pk), insert_params(obj, connection))
+        if need_pk:
+            obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
     obj._state.db = alias
     return obj

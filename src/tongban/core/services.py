@@ -99,8 +99,10 @@ def audit_entry_hash(*, prev_hash: str, at: str, actor_label: str, action: str, 
 
 
 def audit_record(*, actor, action: str, object_type: str, object_id: str, purpose: str = "",
-                 detail: dict | None = None) -> AuditEntry:
-    """Append one audit entry to the chain. Call inside the transaction of the audited act."""
+                 detail: dict | None = None, need_pk: bool = True) -> AuditEntry:
+    """Append one audit entry to the chain. Call inside the transaction of the audited act.
+    need_pk=False: the entry comes back without its id, and nothing waits for the database's
+    answer to the insert (core.fastinsert.insert)."""
     detail = detail or {}
     # No savepoint: the entry stands or falls with the act it records, so a failure here rolls
     # back the caller's whole transaction anyway (and a savepoint is two statements per act).
@@ -123,7 +125,7 @@ def audit_record(*, actor, action: str, object_type: str, object_id: str, purpos
             prev_hash=prev_hash, at=at.isoformat(), actor_label=label, action=action,
             object_type=object_type, object_id=object_id, purpose=purpose, detail=detail,
         )
-        insert(entry)
+        insert(entry, need_pk=need_pk)
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {_HEAD} SET last_hash = %s WHERE id = 1", [entry.entry_hash])  # noqa: S608
         return entry
