@@ -37,3 +37,23 @@ def test_defaults_auto_now_add_and_binary_fields():
     assert row["id_number_enc"] == b"\x00\x01secret"
     assert row["phone_masked"] == "" and row["credit_code"] == ""
     assert row["created_at"] >= before and applicant.created_at == row["created_at"]
+
+
+def test_several_rows_in_one_statement_read_back_like_rows_saved_one_by_one(fd_clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongban.core.fastinsert import insert_rows
+
+    at = timezone.now()
+    entries = [AuditEntry(at=at, actor=fd_clerk, actor_label="fd_clerk", action="test.rows", object_type="t",
+                          object_id=str(n), detail={"n": n, "名": "王"}, prev_hash="0" * 64, entry_hash=f"{n:064d}")
+               for n in range(3)]
+    with CaptureQueriesContext(connection) as sql:
+        insert_rows(entries)
+    assert len(sql.captured_queries) == 1
+    saved = AuditEntry.objects.filter(action="test.rows").order_by("object_id")
+    assert [(e.object_id, e.detail, e.actor_id, e.at) for e in saved] == \
+           [(str(n), {"n": n, "名": "王"}, fd_clerk.pk, at) for n in range(3)]
+    insert_rows([])  # nothing to write: no statement
+    assert AuditEntry.objects.filter(action="test.rows").count() == 3

@@ -38,7 +38,7 @@ from tongban.cases.numbering import case_insert_numbered
 from tongban.catalog.models import Subject
 from tongban.catalog.selectors import item_get_current_shared, item_version_materials
 from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from tongban.core.fastinsert import insert
+from tongban.core.fastinsert import insert_rows
 from tongban.core.pipeline import pipelined
 from tongban.core.services import audit_record
 from tongban.org.models import Center, CenterLevel, Window
@@ -170,7 +170,7 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
             case_insert_numbered(case, day=timezone.localdate(now))
             for row in materials_rows:
                 row.case = case
-                insert(row, need_pk=False)
+            insert_rows(materials_rows)
             event = event_record(case=case, actor=actor, action="submit", to_state=S.SUBMITTED, note=note,
                                  data={"channel": channel, "materials": len(given), "id_only": id_only},
                                  need_pk=False)

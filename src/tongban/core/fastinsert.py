@@ -28,11 +28,12 @@ def insert_params(obj, connection) -> list:
 
 
 @cache
-def _statement(model, vendor: str, returning: bool) -> str:
+def _statement(model, vendor: str, returning: bool, rows: int = 1) -> str:
     quote = connections[router.db_for_write(model)].ops.quote_name
     fields = insert_fields(model)
+    row = f"({', '.join(['%s'] * len(fields))})"
     sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608
-           f" VALUES ({', '.join(['%s'] * len(fields))})")
+           f" VALUES {', '.join([row] * rows)}")
     if returning:
         sql += f" RETURNING {quote(model._meta.pk.column)}"
     return sql
@@ -54,3 +55,19 @@ def insert(obj, *, need_pk: bool = True):
     obj._state.adding = False
     obj._state.db = alias
     return obj
+
+
+def insert_rows(objs: list) -> None:
+    """Insert several unsaved instances of one model in one statement, without their ids (as
+    insert(need_pk=False)): a case's materials, written beside it."""
+    if not objs:
+        return
+    model = type(objs[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    params = [value for obj in objs for value in insert_params(obj, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(_statement(model, connection.vendor, False, len(objs)), params)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = alias
