@@ -20,15 +20,26 @@ def entry(n: int, **extra) -> AuditEntry:
 
 def test_rows_written_in_a_pipeline_are_all_there_after_the_commit():
     with transaction.atomic(), pipelined():
-        if connection.vendor == "postgresql":
-            assert connection.connection._pipeline is not None
         for n in range(5):
             insert(entry(n), need_pk=False)
         with_pk = insert(entry(5))
         assert with_pk.pk is not None
     stored = AuditEntry.objects.filter(action="test.pipeline").order_by("object_id")
     assert [e.detail["n"] for e in stored] == [0, 1, 2, 3, 4, 5]
-    assert connection.vendor != "postgresql" or connection.connection._pipeline is None
+
+
+def test_inside_the_block_postgresql_statements_run_in_pipeline_mode():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs in process: no round trips to share")
+    from psycopg import pq
+
+    with transaction.atomic(), pipelined():
+        insert(entry(1))  # starts the transaction and waits for its id
+        for n in range(2, 5):
+            insert(entry(n), need_pk=False)
+        assert connection.connection.pgconn.pipeline_status == pq.PipelineStatus.ON
+    assert connection.connection.pgconn.pipeline_status == pq.PipelineStatus.OFF
+    assert AuditEntry.objects.filter(action="test.pipeline").count() == 4
 
 
 def test_a_failing_statement_in_the_pipeline_rolls_back_everything_before_it():

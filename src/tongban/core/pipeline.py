@@ -18,9 +18,9 @@ from django.db import connections
 @contextmanager
 def pipelined(using: str = "default"):
     connection = connections[using]
-    if connection.vendor != "postgresql" or connection.connection is not None and connection.connection._pipeline:
+    if connection.vendor != "postgresql":
         yield
         return
     connection.ensure_connection()
-    with connection.connection.pipeline():
+    with connection.connection.pipeline():  # nests: psycopg leaves pipeline mode with the outermost
         yield
