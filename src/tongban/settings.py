@@ -120,9 +120,11 @@ DATABASES = {
 # PostgreSQL: parameters bound on the server, so that psycopg prepares a statement the fifth
 # time a connection runs it and the server stops parsing and planning the same text again.
 # (Behind PgBouncer in transaction mode, PgBouncer >= 1.21 with max_prepared_statements.)
+# The engine's health check costs no round trip: see tongban/core/postgresql/base.py.
 PG_OPTIONS = {"server_side_binding": True}
+PG_ENGINE = "tongban.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["OPTIONS"] = dict(PG_OPTIONS)
+    DATABASES["default"].update(ENGINE=PG_ENGINE, OPTIONS=dict(PG_OPTIONS))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL with synchronous=FULL: an acknowledged write survives a power cut.
     # IMMEDIATE transactions take the write lock up front, so concurrent writers queue
@@ -191,7 +193,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["replica"]["OPTIONS"] = dict(PG_OPTIONS)
+        DATABASES["replica"].update(ENGINE=PG_ENGINE, OPTIONS=dict(PG_OPTIONS))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 TONGBAN_REPORTING_DATABASE = "replica" if "replica" in DATABASES else "default"
 DATABASE_ROUTERS = ["tongban.core.dbrouter.ReportingReplicaRouter"]
