@@ -117,11 +117,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# PostgreSQL: parameters bound on the server, so that psycopg prepares a statement the fifth
-# time a connection runs it and the server stops parsing and planning the same text again.
-# (Behind PgBouncer in transaction mode, PgBouncer >= 1.21 with max_prepared_statements.)
+# PostgreSQL: parameters bound on the server, and a statement prepared the fifth time a
+# connection runs it (Django turns psycopg's preparing off unless prepare_threshold is given), so
+# the server stops parsing and planning the same text again. (Behind PgBouncer in transaction
+# mode: PgBouncer >= 1.21 with max_prepared_statements.)
 # The engine's health check costs no round trip: see tongban/core/postgresql/base.py.
-PG_OPTIONS = {"server_side_binding": True}
+PG_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
 PG_ENGINE = "tongban.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].update(ENGINE=PG_ENGINE, OPTIONS=dict(PG_OPTIONS))
