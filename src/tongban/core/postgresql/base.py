@@ -18,7 +18,7 @@ from psycopg import OperationalError, pq
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self) -> bool:
-        if self.connection is None:
+        if self.connection is None or self.connection.closed:
             return False
         pgconn = self.connection.pgconn
         try:
