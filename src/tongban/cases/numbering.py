@@ -12,7 +12,7 @@ from functools import cache
 from django.db import connection
 
 from tongban.cases.models import Case, CaseSequence
-from tongban.core.fastinsert import insert, insert_fields, insert_params
+from tongban.core.fastinsert import insert, insert_fields, insert_params, mark_saved
 
 # One statement creates the day's row with 1 or counts on from the existing one (SQLite >= 3.35
 # and PostgreSQL): no look-up first, and no error when two submissions start the day together.
@@ -52,8 +52,7 @@ def case_insert_numbered(case: Case, *, day: date) -> Case:
     with connection.cursor() as cursor:
         cursor.execute(_numbered_insert(), [case.region_code, connection.ops.adapt_datefield_value(day), *params])
         case.pk, case.number = cursor.fetchone()
-    case._state.adding = False
-    case._state.db = connection.alias
+    mark_saved([case], connection.alias)
     return case
 
 

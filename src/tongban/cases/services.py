@@ -38,7 +38,7 @@ from tongban.cases.numbering import case_insert_numbered
 from tongban.catalog.models import Subject
 from tongban.catalog.selectors import item_get_current_shared, item_version_materials
 from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from tongban.core.fastinsert import insert_rows
+from tongban.core.fastinsert import insert_fields, insert_rows
 from tongban.core.pipeline import pipelined
 from tongban.core.services import audit_record
 from tongban.org.models import Center, CenterLevel, Window
@@ -217,7 +217,7 @@ def _lock(number: str) -> Case:
 
 
 def _field_values(case: Case) -> dict:
-    return {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields if not f.primary_key}
+    return {f.attname: getattr(case, f.attname) for f in insert_fields(Case)}
 
 
 def _act(*, actor, number: str, expected_version: int | None, action: str, transition: str | None,

@@ -45,15 +45,15 @@ def insert(obj, *, need_pk: bool = True):
     need_pk=False: nobody will look the row up by `obj.pk`, which stays None. Nothing then waits
     for the database's answer, so inside `core.pipeline.pipelined()` the statement travels with
     the next ones (an event or audit row written beside the act it records)."""
+    if not need_pk:
+        insert_rows([obj])
+        return obj
     model = type(obj)
-    alias = router.db_for_write(model)
-    connection = connections[alias]
+    connection = connections[router.db_for_write(model)]
     with connection.cursor() as cursor:
-        cursor.execute(_statement(model, connection.vendor, need_pk), insert_params(obj, connection))
-        if need_pk:
-            obj.pk = cursor.fetchone()[0]
-    obj._state.adding = False
-    obj._state.db = alias
+        cursor.execute(_statement(model, connection.vendor, True), insert_params(obj, connection))
+        obj.pk = cursor.fetchone()[0]
+    mark_saved([obj], connection.alias)
     return obj
 
 
@@ -63,11 +63,15 @@ def insert_rows(objs: list) -> None:
     if not objs:
         return
     model = type(objs[0])
-    alias = router.db_for_write(model)
-    connection = connections[alias]
+    connection = connections[router.db_for_write(model)]
     params = [value for obj in objs for value in insert_params(obj, connection)]
     with connection.cursor() as cursor:
         cursor.execute(_statement(model, connection.vendor, False, len(objs)), params)
+    mark_saved(objs, connection.alias)
+
+
+def mark_saved(objs, alias: str) -> None:
+    """Tell the ORM that these instances now have their rows (as save() would), in `alias`."""
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias

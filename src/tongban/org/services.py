@@ -103,7 +103,6 @@ def _token_user_load(token_id: int):
     return token.user
 
 
-
 @transaction.atomic
 def staff_create(*, username: str, password: str, display_name: str, center_code: str, role: str,
                  window=None, employee_no: str = "", email: str = ""):
