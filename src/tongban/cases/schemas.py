@@ -1,14 +1,14 @@
 from datetime import date, datetime
 
-from ninja import Schema
 from pydantic import Field
 
 from tongban.cases import clock
 from tongban.cases.models import CaseState
 from tongban.core.pii import mask_name
+from tongban.core.schemas import DataSchema
 
 
-class ApplicantIn(Schema):
+class ApplicantIn(DataSchema):
     kind: str = Field("person", pattern="^(person|entity)$")
     name: str = Field(..., min_length=1, max_length=100)
     id_number: str = Field("", max_length=30)
@@ -17,14 +17,14 @@ class ApplicantIn(Schema):
     legal_representative: str = Field("", max_length=60)
 
 
-class MaterialIn(Schema):
+class MaterialIn(DataSchema):
     name: str = Field(..., min_length=1, max_length=120)
     status: str = Field("received", pattern="^(received|exempted)$")
     exemption_reason: str = Field("", max_length=200)
     file: int | None = Field(None, ge=0, le=19, description="index into the uploaded files")
 
 
-class SubmissionIn(Schema):
+class SubmissionIn(DataSchema):
     item_code: str = Field(..., min_length=1, max_length=40)
     applicant: ApplicantIn
     materials: list[MaterialIn] = Field(default_factory=list, max_length=40)
@@ -40,7 +40,7 @@ class OnlineSubmissionIn(SubmissionIn):
     center: str | None = Field(None, max_length=40)
 
 
-class ActionIn(Schema):
+class ActionIn(DataSchema):
     version: int | None = Field(None, ge=1, description="the version you saw; a newer one gives 409")
     note: str = Field("", max_length=1000)
     reason: str = Field("", max_length=500)
@@ -49,24 +49,24 @@ class ActionIn(Schema):
     reference: str = Field("", max_length=60)
 
 
-class ExtensionIn(Schema):
+class ExtensionIn(DataSchema):
     version: int | None = Field(None, ge=1)
     days: int = Field(..., ge=1, le=10)
     reason: str = Field(..., min_length=1, max_length=200)
 
 
-class ExtensionDecisionIn(Schema):
+class ExtensionDecisionIn(DataSchema):
     grant: bool
     note: str = Field("", max_length=500)
 
 
-class RatingIn(Schema):
+class RatingIn(DataSchema):
     score: int = Field(..., ge=1, le=5)
     text: str = Field("", max_length=500)
     channel: str = Field("window", pattern="^(window|online|phone|sms|self_service)$")
 
 
-class PublicQueryIn(Schema):
+class PublicQueryIn(DataSchema):
     number: str = Field(..., min_length=1, max_length=24)
     id_number: str = Field(..., min_length=1, max_length=30)
 
@@ -80,11 +80,11 @@ class PublicWithdrawIn(PublicQueryIn):
     reason: str = Field("", max_length=500)
 
 
-class RevealIn(Schema):
+class RevealIn(DataSchema):
     purpose: str = Field(..., min_length=2, max_length=200)
 
 
-class ApplicantOut(Schema):
+class ApplicantOut(DataSchema):
     kind: str
     name: str
     id_number_masked: str
@@ -92,7 +92,7 @@ class ApplicantOut(Schema):
     credit_code: str
 
 
-class MaterialOut(Schema):
+class MaterialOut(DataSchema):
     name: str
     status: str
     exemption_reason: str
@@ -103,7 +103,7 @@ class MaterialOut(Schema):
     original_name: str
 
 
-class EventOut(Schema):
+class EventOut(DataSchema):
     at: datetime
     actor: str
     action: str
@@ -112,7 +112,7 @@ class EventOut(Schema):
     note: str
 
 
-class CaseSummaryOut(Schema):
+class CaseSummaryOut(DataSchema):
     number: str
     state: str
     state_label: str
@@ -148,13 +148,13 @@ class CaseOut(CaseSummaryOut):
     allowed_actions: list[str]
 
 
-class CasePageOut(Schema):
+class CasePageOut(DataSchema):
     limit: int
     offset: int
     items: list[CaseSummaryOut]
 
 
-class PublicCaseOut(Schema):
+class PublicCaseOut(DataSchema):
     number: str
     state: str
     state_label: str
@@ -168,12 +168,12 @@ class PublicCaseOut(Schema):
     rated: bool
 
 
-class RevealOut(Schema):
+class RevealOut(DataSchema):
     id_number: str
     phone: str
 
 
-class NotificationOut(Schema):
+class NotificationOut(DataSchema):
     id: int
     case: str
     kind: str
@@ -182,7 +182,7 @@ class NotificationOut(Schema):
     read: bool
 
 
-class RectificationOut(Schema):
+class RectificationOut(DataSchema):
     id: int
     case: str
     score: int
