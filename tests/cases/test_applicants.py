@@ -24,6 +24,8 @@ def test_a_returning_person_is_the_same_applicant_with_the_new_name_and_phone(pe
     assert pii.decrypt(bytes(stored.phone_enc), context=PHONE_CONTEXT) == "13900139000"
     assert pii.decrypt(bytes(stored.id_number_enc), context=ID_CONTEXT) == number
     assert stored.created_at == first.applicant.created_at
+    # The applicant handed back with the case reads what it did not bring along on demand.
+    assert pii.decrypt(bytes(second.applicant.id_number_enc), context=ID_CONTEXT) == number
 
 
 def test_a_submission_without_a_phone_keeps_the_phone_on_file(permit_item, fd_clerk):

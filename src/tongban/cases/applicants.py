@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -89,6 +90,24 @@ def applicant_resolve(data: ApplicantInput | PreparedApplicant) -> Applicant:
 # column and the index's condition, spelled as in the index so the database can match it.
 _CONFLICT_TARGET = {ApplicantKind.PERSON: ("id_number_index", "kind = 'person'"),
                     ApplicantKind.ENTITY: ("credit_code", "kind = 'entity'")}
+# What the upsert reads back: the columns a case's answer shows, which come back as stored. The
+# ciphertexts and the creation time stay deferred (loaded if touched; no caller on the
+# submission path does).
+_READ_BACK = tuple(f for f in Applicant._meta.concrete_fields
+                   if f.attname not in {"id_number_enc", "phone_enc", "created_at"})
+
+
+@cache
+def _upsert_sql(kind: str, columns: tuple[str, ...], updated: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    column, condition = _CONFLICT_TARGET[kind]
+    return (
+        f"INSERT INTO {quote(Applicant._meta.db_table)} ({', '.join(quote(c) for c in columns)})"  # noqa: S608
+        f" VALUES ({', '.join(['%s'] * len(columns))})"
+        f" ON CONFLICT ({quote(column)}) WHERE {condition}"
+        f" DO UPDATE SET {', '.join(f'{quote(c)} = excluded.{quote(c)}' for c in updated)}"
+        f" RETURNING {', '.join(quote(f.column) for f in _READ_BACK)}"
+    )
 
 
 def _upsert(prepared: PreparedApplicant) -> Applicant:
@@ -96,20 +115,14 @@ def _upsert(prepared: PreparedApplicant) -> Applicant:
     PostgreSQL): the look-up, the insert or update and the read-back in one round trip, atomic
     against a second submission of the same person at the same moment. The ORM's
     bulk_create(update_conflicts=True) cannot name a partial index's condition."""
-    quote = connection.ops.quote_name
-    fields = {f.attname: f for f in Applicant._meta.concrete_fields}
-    row = {name: f.get_default() for name, f in fields.items() if not f.primary_key}
+    fields = {f.attname: f for f in Applicant._meta.concrete_fields if not f.primary_key}
+    row = {name: f.get_default() for name, f in fields.items()}
     row.update({**prepared.lookup, **prepared.fields, "created_at": timezone.now()})
-    column, condition = _CONFLICT_TARGET[prepared.lookup["kind"]]
-    sql = (
-        f"INSERT INTO {quote(Applicant._meta.db_table)} ({', '.join(quote(c) for c in row)})"  # noqa: S608
-        f" VALUES ({', '.join(['%s'] * len(row))})"
-        f" ON CONFLICT ({quote(column)}) WHERE {condition}"
-        f" DO UPDATE SET {', '.join(f'{quote(c)} = excluded.{quote(c)}' for c in prepared.fields)}"
-        f" RETURNING {', '.join(quote(f.column) for f in fields.values())}"
-    )
-    params = [fields[name].get_db_prep_save(value, connection) for name, value in row.items()]
-    return next(iter(Applicant.objects.raw(sql, params)))
+    sql = _upsert_sql(prepared.lookup["kind"], tuple(fields[name].column for name in row), tuple(prepared.fields))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [fields[name].get_db_prep_save(value, connection) for name, value in row.items()])
+        values = cursor.fetchone()
+    return Applicant.from_db(connection.alias, [f.attname for f in _READ_BACK], values)
 
 
 def applicant_reveal(*, user, case, purpose: str) -> dict:
