@@ -72,7 +72,10 @@ def store(data: bytes, *, name: str, claimed_type: str | None) -> StoredFile:
     relative = f"cases/{digest[:2]}/{digest}{SIGNATURES[content_type][1]}"
     target = Path(settings.MEDIA_ROOT) / relative
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            for created_in in (target.parent.parent, target.parent.parent.parent):  # cases/, MEDIA_ROOT
+                _fsync_dir(created_in)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -83,8 +86,19 @@ def store(data: bytes, *, name: str, claimed_type: str | None) -> StoredFile:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        # The new name is durable only once its directory is: without this a power cut soon
+        # after the case commits could leave the case pointing at a file that is not there.
+        _fsync_dir(target.parent)
     return StoredFile(path=relative, sha256=digest, content_type=content_type, size=len(data),
                       original_name=Path(name).name[:200])
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def open_stored(path: str):
