@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
@@ -20,6 +21,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from tongban.core.errors import InvalidInput
 
 
+@lru_cache(maxsize=8192)  # GB/T 2260 has about 3,500 counties, current and historical
 def county_name(region_code: str) -> str | None:
     """The county of a 6-digit GB/T 2260 code, current or historical; None when unknown."""
     from stdnum import numdb
