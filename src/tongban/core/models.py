@@ -77,6 +77,9 @@ class AuditHead(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
+    # The hash before last_hash: lets the one statement that appends an entry on PostgreSQL
+    # hand the new entry both its link and its own hash (services.audit_record).
+    prev_hash = models.CharField(max_length=64, default="", blank=True)
     count = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from functools import cache
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from tongban.core import calendar
 from tongban.core.calendar_import import YearSchedule
 from tongban.core.errors import InvalidInput
-from tongban.core.fastinsert import insert
+from tongban.core.fastinsert import insert, insert_fields, insert_params, mark_saved
 from tongban.core.models import AuditEntry, AuditHead, CalendarDay, CalendarSource, CalendarYear
 
 GENESIS_HASH = "0" * 64
@@ -98,43 +99,47 @@ def audit_entry_hash(*, prev_hash: str, at: str, actor_label: str, action: str, 
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def _hashed_tail(*, at: str, actor_label: str, action: str, object_type: str, object_id: str, purpose: str,
+                 detail: dict) -> str:
+    """audit_entry_hash()'s payload after `["<prev_hash>",`: a previous hash is hex digits, which
+    JSON writes as they are, so the database can put the payload together around the hash it
+    holds and come to the same digest."""
+    payload = json.dumps([at, actor_label, action, object_type, object_id, purpose, detail],
+                         ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return payload[1:]
+
+
 def audit_record(*, actor, action: str, object_type: str, object_id: str, purpose: str = "",
                  detail: dict | None = None, need_pk: bool = True) -> AuditEntry:
     """Append one audit entry to the chain. Call inside the transaction of the audited act.
-    need_pk=False: the entry comes back without its id, and nothing waits for the database's
-    answer to the insert (core.fastinsert.insert)."""
+    need_pk=False: the entry comes back without its id (on PostgreSQL, without its hashes too),
+    and nothing waits for the database's answer (core.pipeline)."""
     detail = detail or {}
+    at = timezone.now()
+    label = actor.get_username() if actor is not None and actor.is_authenticated else "system"
+    entry = AuditEntry(
+        at=at, actor=actor if actor is not None and actor.is_authenticated else None, actor_label=label,
+        action=action, object_type=object_type, object_id=object_id, purpose=purpose, detail=detail,
+    )
+    parts = {"at": at.isoformat(), "actor_label": label, "action": action, "object_type": object_type,
+             "object_id": object_id, "purpose": purpose, "detail": detail}
+    if connection.vendor == "postgresql":
+        return _audit_append(entry, _hashed_tail(**parts), need_pk=need_pk)
     # No savepoint: the entry stands or falls with the act it records, so a failure here rolls
     # back the caller's whole transaction anyway (and a savepoint is two statements per act).
     with transaction.atomic(savepoint=False):
-        prev_hash = _audit_head_take()
-        at = timezone.now()
-        label = actor.get_username() if actor is not None and actor.is_authenticated else "system"
-        entry = AuditEntry(
-            at=at,
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            actor_label=label,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            purpose=purpose,
-            detail=detail,
-            prev_hash=prev_hash,
-        )
-        entry.entry_hash = audit_entry_hash(
-            prev_hash=prev_hash, at=at.isoformat(), actor_label=label, action=action,
-            object_type=object_type, object_id=object_id, purpose=purpose, detail=detail,
-        )
+        entry.prev_hash = _audit_head_take()
+        entry.entry_hash = audit_entry_hash(prev_hash=entry.prev_hash, **parts)
         insert(entry, need_pk=need_pk)
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {_HEAD} SET last_hash = %s WHERE id = 1", [entry.entry_hash])  # noqa: S608
+            cursor.execute(f"UPDATE {_HEAD} SET prev_hash = last_hash, last_hash = %s WHERE id = 1",  # noqa: S608
+                           [entry.entry_hash])
         return entry
 
 
 def _audit_head_take() -> str:
     """Lock the chain's head row until the transaction ends and return the last hash. One
-    UPDATE both counts the entry and takes the row lock (PostgreSQL) or the write lock
-    (SQLite), so concurrent writers line up here without a SELECT ... FOR UPDATE."""
+    UPDATE both counts the entry and takes the write lock, so concurrent writers line up here."""
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {_HEAD} SET count = count + 1 WHERE id = 1 RETURNING last_hash")  # noqa: S608
         row = cursor.fetchone()
@@ -142,3 +147,40 @@ def _audit_head_take() -> str:
         AuditHead.objects.create(id=1, last_hash=GENESIS_HASH, count=1)
         return GENESIS_HASH
     return row[0]
+
+
+def _audit_append(entry: AuditEntry, tail: str, *, need_pk: bool) -> AuditEntry:
+    """PostgreSQL: the head moved on and the entry inserted by one statement, the new hash
+    computed by the database from the head it has just locked (the same digest as
+    audit_entry_hash(): see _hashed_tail). The head's row lock is taken at the end of the
+    submission's last batch and held only until the commit that follows."""
+    params = [value for f, value in zip(insert_fields(AuditEntry), insert_params(entry, connection), strict=True)
+              if f.attname not in _FROM_HEAD]
+    with connection.cursor() as cursor:
+        cursor.execute(_append_statement(need_pk), [GENESIS_HASH, GENESIS_HASH, tail, tail, *params])
+        if need_pk:
+            entry.pk, entry.prev_hash, entry.entry_hash = cursor.fetchone()
+    mark_saved([entry], connection.alias)
+    return entry
+
+
+# The entry's columns _audit_append() takes from the head the statement has just moved on.
+_FROM_HEAD = {"prev_hash": "moved.prev_hash", "entry_hash": "moved.last_hash"}
+
+
+@cache
+def _append_statement(returning: bool) -> str:
+    quote = connection.ops.quote_name
+    head, table = quote(_HEAD), quote(AuditEntry._meta.db_table)
+    fields = insert_fields(AuditEntry)
+    digest = "encode(sha256(convert_to('[\"' || {prev} || '\",' || %s, 'UTF8')), 'hex')"
+    sql = (
+        f"WITH moved AS (INSERT INTO {head} (id, count, prev_hash, last_hash)"  # noqa: S608
+        f" VALUES (1, 1, %s, {digest.format(prev='%s')})"
+        f" ON CONFLICT (id) DO UPDATE SET count = {head}.count + 1, prev_hash = {head}.last_hash,"
+        f" last_hash = {digest.format(prev=head + '.last_hash')}"
+        " RETURNING prev_hash, last_hash)"
+        f" INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)})"
+        f" SELECT {', '.join(_FROM_HEAD.get(f.attname, '%s') for f in fields)} FROM moved"
+    )
+    return sql + " RETURNING id, prev_hash, entry_hash" if returning else sql
