@@ -18,6 +18,8 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from tongban.core.durable import fsync_dir
+
 STAGING = ".staging"
 
 
@@ -47,7 +49,7 @@ class FileSystemStorage:
         if target.exists():
             raise FileExistsError(str(target))
         os.replace(staged, target)  # same file system: atomic
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
 
     def local_path(self, key: str) -> Path:
         path = (self.root / key).resolve()
@@ -86,14 +88,6 @@ class FileSystemStorage:
         for p in stale:
             shutil.rmtree(p, ignore_errors=True)
         return len(stale)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def get_storage() -> ArchiveStorage:

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from tongban.core.durable import fsync_dir
 from tongban.core.errors import InvalidInput
 
 SIGNATURES = {
@@ -75,7 +76,7 @@ def store(data: bytes, *, name: str, claimed_type: str | None) -> StoredFile:
         if not target.parent.is_dir():
             target.parent.mkdir(parents=True, exist_ok=True)
             for created_in in (target.parent.parent, target.parent.parent.parent):  # cases/, MEDIA_ROOT
-                _fsync_dir(created_in)
+                fsync_dir(created_in)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -88,17 +89,9 @@ def store(data: bytes, *, name: str, claimed_type: str | None) -> StoredFile:
             raise
         # The new name is durable only once its directory is: without this a power cut soon
         # after the case commits could leave the case pointing at a file that is not there.
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     return StoredFile(path=relative, sha256=digest, content_type=content_type, size=len(data),
                       original_name=Path(name).name[:200])
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def open_stored(path: str):
