@@ -165,8 +165,8 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
             # Every submission locks two rows until its commit: the day's sequence (the case
             # number) and the audit chain's head. The number is taken with the case's insert
             # and the head last, so that concurrent submissions wait for each other as little as
-            # possible. The rows nobody reads back (materials, event, audit entry) travel with
-            # the next statement whose answer is awaited (PostgreSQL's pipeline).
+            # possible. The rows nobody reads back (materials, event, audit entry) are not waited
+            # for: on PostgreSQL they travel together in one round trip when the pipeline ends.
             case_insert_numbered(case, day=timezone.localdate(now))
             for row in materials_rows:
                 row.case = case
