@@ -172,6 +172,20 @@ def test_the_next_submission_is_filed_under_a_revision_at_once(submit, fd_clerk)
         submit()
 
 
+def test_a_material_only_the_revision_has_is_accepted_at_once(submit, fd_clerk):
+    from tests.cases.conftest import applicant
+    from tongban.catalog.services import ItemSpec, MaterialSpec, item_revise
+
+    first = submit()  # version 1 is now in this process's memory
+    item_revise(code="GJJ-7001", spec=ItemSpec(
+        name="住房公积金提取（购房）", category="housing_fund", department="housing_fund",
+        legal_limit_days=20, promised_limit_days=1, materials=[MaterialSpec(name="不动产权证书")]))
+    second = services.case_submit(actor=fd_clerk, item_code="GJJ-7001", applicant=applicant(), materials=[
+        services.MaterialInput(name="不动产权证书", file=services.UploadInput(name="c.pdf", data=PDF))])
+    assert (first.item_version.version, second.item_version.version) == (1, 2)
+    assert [m.name for m in second.materials.all()] == ["不动产权证书"]
+
+
 def test_a_withdrawn_item_takes_no_more_cases(submit):
     from tongban.catalog.models import Item
     from tongban.core.errors import NotFound

@@ -36,8 +36,13 @@ from tongban.cases.models import (
 )
 from tongban.cases.numbering import case_insert_numbered
 from tongban.catalog.models import Subject
-from tongban.catalog.selectors import item_get_current_shared, item_version_materials
-from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tongban.catalog.selectors import (
+    item_get_current_shared,
+    item_remembered,
+    item_still_current,
+    item_version_materials,
+)
+from tongban.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from tongban.core.fastinsert import insert_fields, insert_rows
 from tongban.core.pipeline import pipelined
 from tongban.core.services import audit_record
@@ -110,11 +115,34 @@ def _check_materials(version, materials: list[MaterialInput]) -> dict[str, Mater
     return given
 
 
-def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: list[MaterialInput],
-                channel: str = Channel.WINDOW, center_code: str | None = None,
-                delivery_method: str = DeliveryMethod.PICKUP, id_only: bool = False,
-                note: str = "") -> Case:
-    """File a case: at a window (actor is a clerk; their center), or online (actor None)."""
+class _StaleItem(Exception):
+    """The item version a submission was checked against is no longer current."""
+
+
+def case_submit(*, actor, item_code: str, **submission) -> Case:
+    """File a case: at a window (actor is a clerk; their center), or online (actor None).
+
+    The item's version comes from this process's memory when it has it (no look-up before the
+    transaction); the transaction then confirms it is still current, with no round trip of its
+    own. If it is not, or the submission was refused against it, the submission is checked
+    again against the version the database says is current."""
+    remembered = item_remembered(code=item_code)
+    if remembered is not None:
+        try:
+            return _submit(actor=actor, item_code=item_code, version=remembered.version, remembered=remembered,
+                           **submission)
+        except _StaleItem:
+            pass
+        except DomainError:
+            if item_still_current(remembered)():
+                raise
+    return _submit(actor=actor, item_code=item_code, version=item_get_current_shared(code=item_code),
+                   remembered=None, **submission)
+
+
+def _submit(*, actor, item_code: str, version, remembered, applicant: ApplicantInput,
+            materials: list[MaterialInput], channel: str = Channel.WINDOW, center_code: str | None = None,
+            delivery_method: str = DeliveryMethod.PICKUP, id_only: bool = False, note: str = "") -> Case:
     if actor is not None:
         profile = staff_profile(actor)
         if profile is None and not actor.is_superuser:
@@ -125,7 +153,6 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
         raise InvalidInput(_("Unknown channel %(c)s.") % {"c": channel}, field="channel")
     if delivery_method not in DeliveryMethod.values:
         raise InvalidInput(_("Unknown delivery method."), field="delivery_method")
-    version = item_get_current_shared(code=item_code)
     if version is None:
         raise NotFound(_("No service item with code %(code)s.") % {"code": item_code}, code="item_not_found")
     if channel == Channel.ONLINE and not version.channel_online:
@@ -159,23 +186,25 @@ def case_submit(*, actor, item_code: str, applicant: ApplicantInput, materials: 
         )
         for name, m in given.items()
     ]
-    with transaction.atomic():
-        case.applicant = applicant_resolve(prepared)
-        with pipelined():
-            # Every submission locks two rows until its commit: the day's sequence (the case
-            # number) and the audit chain's head. The number is taken with the case's insert
-            # and the head last, so that concurrent submissions wait for each other as little as
-            # possible. The rows nobody reads back (materials, event, audit entry) are not waited
-            # for: on PostgreSQL they travel together in one round trip when the pipeline ends.
-            case_insert_numbered(case, day=timezone.localdate(now))
-            for row in materials_rows:
-                row.case = case
-            insert_rows(materials_rows)
-            event = event_record(case=case, actor=actor, action="submit", to_state=S.SUBMITTED, note=note,
-                                 data={"channel": channel, "materials": len(given), "id_only": id_only},
-                                 need_pk=False)
-            audit_record(actor=actor, action="case.submit", object_type="case", object_id=case.number,
-                         detail={"item": item_code, "channel": channel}, need_pk=False)
+    with transaction.atomic(), pipelined():
+        still_current = item_still_current(remembered) if remembered is not None else None
+        case.applicant = applicant_resolve(prepared)  # its answer brings the item look-up's
+        if still_current is not None and not still_current():
+            raise _StaleItem
+        # Every submission locks two rows until its commit: the day's sequence (the case
+        # number) and the audit chain's head. The number is taken with the case's insert
+        # and the head last, so that concurrent submissions wait for each other as little as
+        # possible. The rows nobody reads back (materials, event, audit entry) are not waited
+        # for: on PostgreSQL they travel together in one round trip when the pipeline ends.
+        case_insert_numbered(case, day=timezone.localdate(now))
+        for row in materials_rows:
+            row.case = case
+        insert_rows(materials_rows)
+        event = event_record(case=case, actor=actor, action="submit", to_state=S.SUBMITTED, note=note,
+                             data={"channel": channel, "materials": len(given), "id_only": id_only},
+                             need_pk=False)
+        audit_record(actor=actor, action="case.submit", object_type="case", object_id=case.number,
+                     detail={"item": item_code, "channel": channel}, need_pk=False)
     # What was just written, for the API's answer: no need to read it back.
     case.submitted_rows = SubmittedRows(materials=materials_rows, events=[event])
     return case

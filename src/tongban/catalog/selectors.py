@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection
@@ -88,6 +90,17 @@ _SHARED_MAX = 2000
 _shared: dict[tuple, tuple[float, ItemVersion]] = {}
 
 
+# The question item_get_current_shared() and item_still_current() ask: which version of an
+# item is current, as (id, created_at).
+_CURRENT_SQL = (
+    f"SELECT v.id, v.created_at FROM {ItemVersion._meta.db_table} v"  # noqa: S608 (table names)
+    f" JOIN {Item._meta.db_table} i ON i.id = v.item_id"
+    " WHERE i.code = %s AND v.is_current AND i.is_active"
+)
+# item_remembered(): the version each code last had in this process, with its key and when.
+_by_code: dict[str, tuple[float, tuple, ItemVersion]] = {}
+
+
 def item_get_current_shared(*, code: str) -> ItemVersion | None:
     """item_get_current() for a hot path that only reads the version (filing a case).
 
@@ -99,26 +112,61 @@ def item_get_current_shared(*, code: str) -> ItemVersion | None:
     _SHARED_SECONDS, so a renamed department shows within a minute. The instance is shared
     between requests: callers must not modify it."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT v.id, v.created_at FROM {ItemVersion._meta.db_table} v"  # noqa: S608 (table names)
-            f" JOIN {Item._meta.db_table} i ON i.id = v.item_id"
-            " WHERE i.code = %s AND v.is_current AND i.is_active",
-            [code],
-        )
+        cursor.execute(_CURRENT_SQL, [code])
         row = cursor.fetchone()
     if row is None:
+        _by_code.pop(code, None)
         return None
     key, now = tuple(row), time.monotonic()
     hit = _shared.get(key)
     if hit is not None and now - hit[0] < _SHARED_SECONDS:
-        return hit[1]
-    version = (ItemVersion.objects.select_related("item", "department").prefetch_related("materials")
-               .filter(pk=row[0]).first())
-    if version is not None:
+        version = hit[1]
+    else:
+        version = (ItemVersion.objects.select_related("item", "department").prefetch_related("materials")
+                   .filter(pk=row[0]).first())
+        if version is None:
+            return None
         if len(_shared) >= _SHARED_MAX:
             _shared.clear()
+            _by_code.clear()
         _shared[key] = (now, version)
+    _by_code[code] = (now, key, version)
     return version
+
+
+@dataclass(frozen=True)
+class RememberedVersion:
+    code: str
+    version: ItemVersion
+    key: tuple  # (id, created_at) as the database returned them
+
+
+def item_remembered(*, code: str) -> RememberedVersion | None:
+    """The version item_get_current_shared() last found current for `code` in this process
+    (within _SHARED_SECONDS), without asking the database. The caller confirms it with
+    item_still_current() in the transaction that relies on it."""
+    hit = _by_code.get(code)
+    if hit is None or time.monotonic() - hit[0] >= _SHARED_SECONDS:
+        return None
+    return RememberedVersion(code=code, version=hit[2], key=hit[1])
+
+
+def item_still_current(remembered: RememberedVersion) -> Callable[[], bool]:
+    """Ask whether a remembered version is still its item's current one. The question is sent
+    at once and its answer read when the returned function is called: inside
+    core.pipeline.pipelined() the question travels with the next statement whose answer is
+    awaited, costing no round trip of its own."""
+    cursor = connection.cursor()
+    cursor.execute(_CURRENT_SQL, [remembered.code])
+
+    def answer() -> bool:
+        try:
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return row is not None and tuple(row) == remembered.key
+
+    return answer
 
 
 _materials: dict[tuple, list] = {}
