@@ -145,27 +145,33 @@ def test_case_numbers_are_sequential_per_day(submit):
         assert submit().number == "611100-20230509-000001"
 
 
-def test_an_item_revision_does_not_touch_a_filed_case(submit, fd_clerk):
+def revise_with_one_material(name: str) -> None:
+    """Publish version 2 of GJJ-7001: one working day promised, `name` its only material."""
     from tongban.catalog.services import ItemSpec, MaterialSpec, item_revise
 
-    case = submit()
     item_revise(code="GJJ-7001", spec=ItemSpec(
         name="住房公积金提取（购房）", category="housing_fund", department="housing_fund",
-        legal_limit_days=20, promised_limit_days=1, materials=[MaterialSpec(name="购房合同")]))
+        legal_limit_days=20, promised_limit_days=1, materials=[MaterialSpec(name=name)]))
+
+
+def file_with_one_material(fd_clerk, name: str):
+    from tests.cases.conftest import applicant
+
+    return services.case_submit(actor=fd_clerk, item_code="GJJ-7001", applicant=applicant(), materials=[
+        services.MaterialInput(name=name, file=services.UploadInput(name="c.pdf", data=PDF))])
+
+
+def test_an_item_revision_does_not_touch_a_filed_case(submit, fd_clerk):
+    case = submit()
+    revise_with_one_material("购房合同")
     case = services.case_accept(actor=fd_clerk, number=case.number)
     assert case.item_version.version == 1 and case.item_version.promised_limit_days == 5
 
 
 def test_the_next_submission_is_filed_under_a_revision_at_once(submit, fd_clerk):
-    from tests.cases.conftest import applicant
-    from tongban.catalog.services import ItemSpec, MaterialSpec, item_revise
-
     first = submit()  # loads version 1 into this process's memory
-    item_revise(code="GJJ-7001", spec=ItemSpec(
-        name="住房公积金提取（购房）", category="housing_fund", department="housing_fund",
-        legal_limit_days=20, promised_limit_days=1, materials=[MaterialSpec(name="购房合同")]))
-    second = services.case_submit(actor=fd_clerk, item_code="GJJ-7001", applicant=applicant(), materials=[
-        services.MaterialInput(name="购房合同", file=services.UploadInput(name="c.pdf", data=PDF))])
+    revise_with_one_material("购房合同")
+    second = file_with_one_material(fd_clerk, "购房合同")
     assert (first.item_version.version, second.item_version.version) == (1, 2)
     assert [m.name for m in second.item_version.materials.all()] == ["购房合同"]
     with pytest.raises(InvalidInput, match="居民身份证"):  # a material only version 1 had
@@ -173,15 +179,9 @@ def test_the_next_submission_is_filed_under_a_revision_at_once(submit, fd_clerk)
 
 
 def test_a_material_only_the_revision_has_is_accepted_at_once(submit, fd_clerk):
-    from tests.cases.conftest import applicant
-    from tongban.catalog.services import ItemSpec, MaterialSpec, item_revise
-
     first = submit()  # version 1 is now in this process's memory
-    item_revise(code="GJJ-7001", spec=ItemSpec(
-        name="住房公积金提取（购房）", category="housing_fund", department="housing_fund",
-        legal_limit_days=20, promised_limit_days=1, materials=[MaterialSpec(name="不动产权证书")]))
-    second = services.case_submit(actor=fd_clerk, item_code="GJJ-7001", applicant=applicant(), materials=[
-        services.MaterialInput(name="不动产权证书", file=services.UploadInput(name="c.pdf", data=PDF))])
+    revise_with_one_material("不动产权证书")
+    second = file_with_one_material(fd_clerk, "不动产权证书")
     assert (first.item_version.version, second.item_version.version) == (1, 2)
     assert [m.name for m in second.materials.all()] == ["不动产权证书"]
 
