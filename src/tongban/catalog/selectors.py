@@ -97,7 +97,8 @@ _CURRENT_SQL = (
     f" JOIN {Item._meta.db_table} i ON i.id = v.item_id"
     " WHERE i.code = %s AND v.is_current AND i.is_active"
 )
-# item_remembered(): the version each code last had in this process, with its key and when.
+# item_remembered(): the version each code last had in this process, with its key and when it
+# was loaded.
 _by_code: dict[str, tuple[float, tuple, ItemVersion]] = {}
 
 
@@ -120,8 +121,9 @@ def item_get_current_shared(*, code: str) -> ItemVersion | None:
     key, now = tuple(row), time.monotonic()
     hit = _shared.get(key)
     if hit is not None and now - hit[0] < _SHARED_SECONDS:
-        version = hit[1]
+        loaded_at, version = hit
     else:
+        loaded_at = now
         version = (ItemVersion.objects.select_related("item", "department").prefetch_related("materials")
                    .filter(pk=row[0]).first())
         if version is None:
@@ -130,7 +132,7 @@ def item_get_current_shared(*, code: str) -> ItemVersion | None:
             _shared.clear()
             _by_code.clear()
         _shared[key] = (now, version)
-    _by_code[code] = (now, key, version)
+    _by_code[code] = (loaded_at, key, version)  # remembered only as long as the version's data is fresh
     return version
 
 
