@@ -35,6 +35,19 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _forget_process_memory():
+    """Each test's database is rolled back, and SQLite hands the same ids out again (under a
+    frozen clock, with the same creation times): what this process remembered of the rows
+    (item versions, their materials, API token users) must go with them."""
+    from tongban.catalog import selectors
+    from tongban.org import services as org_services
+
+    yield
+    for memory in (selectors._shared, selectors._by_code, selectors._materials, org_services._token_memory):
+        memory.clear()
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """A private Redis server for this test process (the production cache, rate limits and
