@@ -92,11 +92,12 @@ def calendar_import(*, schedule: YearSchedule, replace: bool = False, actor=None
 # -- audit log -----------------------------------------------------------------------------
 def audit_entry_hash(*, prev_hash: str, at: str, actor_label: str, action: str, object_type: str,
                      object_id: str, purpose: str, detail: dict) -> str:
-    payload = json.dumps(
-        [prev_hash, at, actor_label, action, object_type, object_id, purpose, detail],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-    )
+    payload = _canonical_json([prev_hash, at, actor_label, action, object_type, object_id, purpose, detail])
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _canonical_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _hashed_tail(*, at: str, actor_label: str, action: str, object_type: str, object_id: str, purpose: str,
@@ -104,9 +105,7 @@ def _hashed_tail(*, at: str, actor_label: str, action: str, object_type: str, ob
     """audit_entry_hash()'s payload after `["<prev_hash>",`: a previous hash is hex digits, which
     JSON writes as they are, so the database can put the payload together around the hash it
     holds and come to the same digest."""
-    payload = json.dumps([at, actor_label, action, object_type, object_id, purpose, detail],
-                         ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return payload[1:]
+    return _canonical_json([at, actor_label, action, object_type, object_id, purpose, detail])[1:]
 
 
 def audit_record(*, actor, action: str, object_type: str, object_id: str, purpose: str = "",
