@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from prometheus_client import REGISTRY
 from pythonjsonlogger.json import JsonFormatter
 
 from tests import factories
@@ -29,6 +30,31 @@ def test_the_scraper_reads_prometheus_metrics_and_a_visitor_is_refused():
     assert "django_http_requests_total_by_method_total" in body
     assert 'view="healthz"' in body
     assert Client(REMOTE_ADDR="203.0.113.9").get("/metrics").status_code == 403
+
+
+def _sample(name, **labels):
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+@pytest.mark.django_db(databases=["default", "replica"])
+def test_each_request_is_counted_by_status_and_view_and_timed_even_when_a_middleware_refuses_it():
+    before = {
+        "get": _sample("django_http_requests_total_by_method_total", method="GET"),
+        "ok": _sample("django_http_responses_total_by_status_view_method_total",
+                      status="200", view="healthz", method="GET"),
+        "refused": _sample("django_http_responses_total_by_status_total", status="400"),
+        "timed": _sample("django_http_requests_latency_seconds_by_view_method_count", view="healthz", method="GET"),
+    }
+    client = Client()
+    client.get("/healthz")
+    client.get("/healthz")
+    assert client.get("/healthz", {"q": "a\x00b"}).status_code == 400  # RejectNulMiddleware answers
+    assert _sample("django_http_requests_total_by_method_total", method="GET") == before["get"] + 3
+    assert _sample("django_http_responses_total_by_status_view_method_total",
+                   status="200", view="healthz", method="GET") == before["ok"] + 2
+    assert _sample("django_http_responses_total_by_status_total", status="400") == before["refused"] + 1
+    assert _sample("django_http_requests_latency_seconds_by_view_method_count",
+                   view="healthz", method="GET") == before["timed"] + 2
 
 
 @pytest.mark.django_db(databases=["default", "replica"])
@@ -94,3 +120,4 @@ def test_a_gunicorn_worker_freezes_what_it_loaded_so_full_collections_stay_short
         assert len(gc.get_objects(generation=2)) < frozen / 10
     finally:
         gc.unfreeze()
+
