@@ -9,7 +9,9 @@ import os
 
 from prometheus_client import multiprocess
 
-# One JSON object per request in production, Apache's combined format for the demo.
+# One JSON object per request in production, Apache's combined format for the demo; masked,
+# and without the per-header atoms neither format uses (see tongban.core.accesslog).
+logger_class = "tongban.core.accesslog.AccessLogger"
 if os.environ.get("TONGBAN_LOG_FORMAT") == "json":
     access_log_format = (
         '{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '

@@ -121,3 +121,42 @@ def test_a_gunicorn_worker_freezes_what_it_loaded_so_full_collections_stay_short
     finally:
         gc.unfreeze()
 
+
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_the_access_log_line_carries_the_request_and_masks_personal_data(log_format, monkeypatch, tmp_path):
+    import datetime
+    import importlib
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from tongban import gunicorn_conf
+
+    monkeypatch.setenv("TONGBAN_LOG_FORMAT", log_format)
+    conf = importlib.reload(gunicorn_conf)
+    config = Config()
+    config.set("accesslog", str(tmp_path / "access.log"))
+    config.set("logger_class", conf.logger_class)
+    if log_format == "json":
+        config.set("access_log_format", conf.access_log_format)
+    logger = config.logger_class(config)
+    environ = {"REMOTE_ADDR": "10.1.2.3", "REQUEST_METHOD": "GET", "PATH_INFO": "/workbench/cases/",
+               "QUERY_STRING": "q=610102199001011234", "RAW_URI": "/workbench/cases/?q=610102199001011234",
+               "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_USER_AGENT": "Mozilla/5.0", "HTTP_REFERER": "-",
+               "HTTP_COOKIE": "sessionid=secret"}
+    response = SimpleNamespace(status="200 OK", sent=5120, headers=[("Set-Cookie", "csrftoken=t")])
+    request = SimpleNamespace(headers=[("COOKIE", "sessionid=secret")])
+    logger.access(response, request, environ, datetime.timedelta(milliseconds=37))
+
+    line = (tmp_path / "access.log").read_text().strip()
+    assert "199001011234" not in line and "secret" not in line
+    if log_format == "json":
+        entry = json.loads(line)
+        assert entry["remote"] == "10.1.2.3" and entry["method"] == "GET" and entry["path"] == "/workbench/cases/"
+        assert entry["status"] == 200 and entry["bytes"] == "5120" and entry["duration_ms"] == 37
+        assert entry["agent"] == "Mozilla/5.0"
+    else:
+        assert line.startswith("10.1.2.3 - - [")
+        assert '"GET /workbench/cases/?q=6101**********1234 HTTP/1.1" 200 5120 "-" "Mozilla/5.0"' in line
+    monkeypatch.delenv("TONGBAN_LOG_FORMAT")
+    importlib.reload(gunicorn_conf)
