@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests import factories
 from tongban.catalog.services import MaterialSpec
+from tongban.core.canonical import canonical_bytes
 from tongban.federation import jws
 from tongban.federation.registry import agreement_import, partner_add
 from tongban.signing import gm
@@ -36,8 +37,8 @@ class PartnerSigner:
         self.pem = jws.public_pem(spki_der=spki, kid=kid, alg="ES256", region="610400")
 
     def sign(self, payload: dict, *, kid: str | None = None) -> str:
-        header = jws.b64url(jws.canonical({"alg": "ES256", "kid": kid or self.kid, "typ": jws.TYP}))
-        body = jws.b64url(jws.canonical(payload))
+        header = jws.b64url(canonical_bytes({"alg": "ES256", "kid": kid or self.kid, "typ": jws.TYP}))
+        body = jws.b64url(canonical_bytes(payload))
         raw = gm.der_to_raw(self.key.sign(f"{header}.{body}".encode(), ec.ECDSA(hashes.SHA256())))
         return f"{header}.{body}.{jws.b64url(raw)}"
 
@@ -105,4 +106,4 @@ def tamper(token: str, **changes) -> str:
     header, body, sig = token.split(".")
     payload = json.loads(jws.b64url_decode(body))
     payload["body"]["applicant"].update(changes)
-    return f"{header}.{jws.b64url(jws.canonical(payload))}.{sig}"
+    return f"{header}.{jws.b64url(canonical_bytes(payload))}.{sig}"

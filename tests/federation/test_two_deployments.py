@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests import factories
 from tests.federation.deployments import make_pair
+from tongban.core.canonical import canonical_bytes
 from tongban.federation import jws
 
 pytestmark = pytest.mark.slow
@@ -157,12 +158,12 @@ def test_replayed_tampered_and_unknown_key_messages_are_rejected_and_the_log_ver
     payload = json.loads(jws.b64url_decode(body))
     payload["body"]["applicant"]["name"] = "李四"
     payload["id"] = str(uuid.uuid4())
-    tampered = _post_inbox(b, f"{header}.{jws.b64url(jws.canonical(payload))}.{sig}")
+    tampered = _post_inbox(b, f"{header}.{jws.b64url(canonical_bytes(payload))}.{sig}")
     assert (tampered["status"], tampered["code"]) == ("rejected", "bad_signature")
 
     stranger = ec.generate_private_key(ec.SECP256R1())
-    forged_header = jws.b64url(jws.canonical({"alg": "ES256", "kid": "platform-p256-stranger", "typ": jws.TYP}))
-    forged_body = jws.b64url(jws.canonical(payload))
+    forged_header = jws.b64url(canonical_bytes({"alg": "ES256", "kid": "platform-p256-stranger", "typ": jws.TYP}))
+    forged_body = jws.b64url(canonical_bytes(payload))
     raw_sig = stranger.sign(f"{forged_header}.{forged_body}".encode(), ec.ECDSA(hashes.SHA256()))
     from tongban.signing.gm import der_to_raw
 

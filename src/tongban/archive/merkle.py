@@ -4,13 +4,8 @@ leaf can never pass for a node) and the chain of daily roots, all SHA-256."""
 from __future__ import annotations
 
 import hashlib
-import json
 
 GENESIS = "0" * 64
-
-
-def canonical(obj) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 def leaf_hash(data: bytes) -> str:

@@ -12,17 +12,18 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from tongban.archive import merkle
+from tongban.core.canonical import canonical_bytes
 
 
 def package_leaf(*, case_number: str, tagmanifest: str) -> str:
     """A package's leaf commits to its tag manifest, which holds the digests of the payload
     manifests, bag-info, the metadata and PREMIS records."""
     digest = hashlib.sha256(tagmanifest.encode()).hexdigest()
-    return merkle.leaf_hash(merkle.canonical({"kind": "package", "case": case_number, "tagmanifest": digest}))
+    return merkle.leaf_hash(canonical_bytes({"kind": "package", "case": case_number, "tagmanifest": digest}))
 
 
 def disposal_leaf(record: str) -> str:
-    return merkle.leaf_hash(merkle.canonical({"kind": "disposal", "record": record}))
+    return merkle.leaf_hash(canonical_bytes({"kind": "disposal", "record": record}))
 
 
 def timestamp(chain_root: str) -> tuple[bytes, object]:

@@ -29,6 +29,7 @@ from tongban.archive.models import (
 from tongban.archive.storage import get_storage
 from tongban.cases.applicants import id_index
 from tongban.cases.models import Case, CaseEvent, S
+from tongban.core.canonical import canonical_bytes
 from tongban.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tongban.core.services import audit_record
 
@@ -357,7 +358,7 @@ def disposal_list_approve(*, actor, disposal_id: int, note: str = "") -> Disposa
     now = timezone.now()
     dl.state, dl.decided_by, dl.decided_at, dl.note = DisposalState.EXECUTED, _label(actor), now, note[:300]
     dl.executed_at = now
-    dl.record = merkle.canonical({
+    dl.record = canonical_bytes({
         "list": dl.pk, "as_of": dl.as_of.isoformat(), "proposed_by": dl.created_by, "approved_by": dl.decided_by,
         "executed_at": now.isoformat(), "note": dl.note,
         "packages": [{"case": p.case_number, "leaf": p.leaf_hash, "retention": p.retention,

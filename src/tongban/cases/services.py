@@ -4,7 +4,6 @@ the case row, checks permission, version and state, applies the change and write
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +41,7 @@ from tongban.catalog.selectors import (
     item_still_current,
     item_version_materials,
 )
+from tongban.core.canonical import canonical_bytes
 from tongban.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from tongban.core.fastinsert import insert_fields, insert_rows
 from tongban.core.pipeline import pipelined
@@ -78,7 +78,7 @@ class SubmittedRows:
 
 def document_bytes(data: dict) -> bytes:
     """The canonical JSON of a shared-data document: what its SHA-256 is computed over."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return canonical_bytes(data)
 
 
 def _document_fields(data: dict) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 from functools import cache
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tongban.core import calendar
 from tongban.core.calendar_import import YearSchedule
+from tongban.core.canonical import canonical_json
 from tongban.core.errors import InvalidInput
 from tongban.core.fastinsert import insert, insert_fields, insert_params, mark_saved
 from tongban.core.models import AuditEntry, AuditHead, CalendarDay, CalendarSource, CalendarYear
@@ -92,12 +92,8 @@ def calendar_import(*, schedule: YearSchedule, replace: bool = False, actor=None
 # -- audit log -----------------------------------------------------------------------------
 def audit_entry_hash(*, prev_hash: str, at: str, actor_label: str, action: str, object_type: str,
                      object_id: str, purpose: str, detail: dict) -> str:
-    payload = _canonical_json([prev_hash, at, actor_label, action, object_type, object_id, purpose, detail])
+    payload = canonical_json([prev_hash, at, actor_label, action, object_type, object_id, purpose, detail])
     return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _canonical_json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _hashed_tail(*, at: str, actor_label: str, action: str, object_type: str, object_id: str, purpose: str,
@@ -105,7 +101,7 @@ def _hashed_tail(*, at: str, actor_label: str, action: str, object_type: str, ob
     """audit_entry_hash()'s payload after `["<prev_hash>",`: a previous hash is hex digits, which
     JSON writes as they are, so the database can put the payload together around the hash it
     holds and come to the same digest."""
-    return _canonical_json([at, actor_label, action, object_type, object_id, purpose, detail])[1:]
+    return canonical_json([at, actor_label, action, object_type, object_id, purpose, detail])[1:]
 
 
 def audit_record(*, actor, action: str, object_type: str, object_id: str, purpose: str = "",

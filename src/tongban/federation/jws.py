@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import serialization
 
+from tongban.core.canonical import canonical_bytes
 from tongban.signing import platform_keys
 
 TYP = "tongban-fed+json"
@@ -39,10 +40,6 @@ def b64url_decode(text: str) -> bytes:
         raise MalformedJWS("not base64url") from exc
 
 
-def canonical(payload: dict) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
 def sign(payload: dict, *, key=None) -> str:
     """Sign with this deployment's current platform key (the key id goes in the header, so the
     key is picked first and used directly through the platform keystore). `key`: a
@@ -51,8 +48,8 @@ def sign(payload: dict, *, key=None) -> str:
 
     key = key or current_key()
     alg = platform_keys.KEY_TO_ALG[key.algorithm]
-    header = b64url(canonical({"alg": alg, "kid": key.kid, "typ": TYP}))
-    signing_input = f"{header}.{b64url(canonical(payload))}"
+    header = b64url(canonical_bytes({"alg": alg, "kid": key.kid, "typ": TYP}))
+    signing_input = f"{header}.{b64url(canonical_bytes(payload))}"
     return f"{signing_input}.{b64url(get_keystore().sign(key, signing_input.encode('ascii')))}"
 
 

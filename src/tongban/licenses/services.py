@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from datetime import date
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tongban.catalog.models import Department
 from tongban.core import pii
+from tongban.core.canonical import canonical_json
 from tongban.core.errors import Conflict, InvalidInput
 from tongban.core.services import audit_record
 from tongban.core.validation import validate_credit_code, validate_id_number
@@ -283,10 +283,6 @@ def license_expire_due(*, today: date | None = None) -> int:
     return count
 
 
-def canonical(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
 @transaction.atomic
 def revocation_list_publish(*, actor=None) -> RevocationList:
     """Sign and store the list of revoked and suspended licenses for offline verifiers."""
@@ -298,7 +294,7 @@ def revocation_list_publish(*, actor=None) -> RevocationList:
             status__in=[LicenseStatus.REVOKED, LicenseStatus.SUSPENDED]
         ).order_by("identifier").values_list("identifier", "status", "status_changed_at")
     ]
-    body = canonical({"number": number, "issuer": settings.TONGBAN_REGION_CODE,
+    body = canonical_json({"number": number, "issuer": settings.TONGBAN_REGION_CODE,
                       "issued_at": timezone.now().isoformat(), "entries": entries})
     alg, kid, signature = platform_keys.sign_bytes(body.encode())
     row = RevocationList.objects.create(number=number, body=body, alg=alg, kid=kid,
