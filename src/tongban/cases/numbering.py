@@ -12,15 +12,15 @@ from functools import cache
 from django.db import connection
 
 from tongban.cases.models import Case, CaseSequence
-from tongban.core.fastinsert import insert, insert_fields, insert_params, mark_saved
+from tongban.core.fastinsert import insert, insert_params, insert_select_sql, mark_saved
 
 # One statement creates the day's row with 1 or counts on from the existing one (SQLite >= 3.35
 # and PostgreSQL): no look-up first, and no error when two submissions start the day together.
-_TAKE = (
+_COUNT_ON = (
     f"INSERT INTO {CaseSequence._meta.db_table} (region_code, day, last) VALUES (%s, %s, 1)"  # noqa: S608
     f" ON CONFLICT (region_code, day) DO UPDATE SET last = {CaseSequence._meta.db_table}.last + 1"
-    " RETURNING last"
 )
+_TAKE = f"{_COUNT_ON} RETURNING last"
 
 
 def _format(region_code: str, day: date, last: int) -> str:
@@ -47,24 +47,23 @@ def case_insert_numbered(case: Case, *, day: date) -> Case:
     if connection.vendor != "postgresql":
         case.number = case_number_next(region_code=case.region_code, day=day)
         return insert(case)
-    params = insert_params(case, connection)
-    params[insert_fields(Case).index(Case._meta.get_field("number"))] = _prefix(case.region_code, day)
+    params = insert_params(case, connection, _NUMBER)
+    prefix = _prefix(case.region_code, day)
     with connection.cursor() as cursor:
-        cursor.execute(_numbered_insert(), [case.region_code, connection.ops.adapt_datefield_value(day), *params])
+        cursor.execute(_numbered_insert(), [case.region_code, connection.ops.adapt_datefield_value(day), prefix,
+                                            *params])
         case.pk, case.number = cursor.fetchone()
     mark_saved([case], connection.alias)
     return case
 
 
+_NUMBER = frozenset({"number"})
+
+
 @cache
 def _numbered_insert() -> str:
     quote = connection.ops.quote_name
-    fields = insert_fields(Case)
     # The number: the prefix (a parameter) and the sequence, zero-padded to at least 6 digits.
-    number = "(SELECT %s || lpad(last::text, greatest(6, length(last::text)), '0') FROM taken)"
-    values = ", ".join(number if f.attname == "number" else "%s" for f in fields)
-    return (
-        f"WITH taken AS ({_TAKE}) INSERT INTO {quote(Case._meta.db_table)}"  # noqa: S608
-        f" ({', '.join(quote(f.column) for f in fields)}) VALUES ({values})"
-        f" RETURNING {quote(Case._meta.pk.column)}, {quote(Case._meta.get_field('number').column)}"
-    )
+    taken = f"{_COUNT_ON} RETURNING %s || lpad(last::text, greatest(6, length(last::text)), '0') AS number"
+    return (f"WITH taken AS ({taken}) {insert_select_sql(Case, 'taken', (('number', 'taken.number'),))}"
+            f" RETURNING {quote(Case._meta.pk.column)}, {quote(Case._meta.get_field('number').column)}")

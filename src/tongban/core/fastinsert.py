@@ -7,6 +7,10 @@ once per model, each value goes through its field's own pre_save() and get_db_pr
 auto_now_add, JSON and binary fields are stored exactly as the ORM stores them), and the new id
 comes back through RETURNING (SQLite >= 3.35, PostgreSQL). No signals are sent: use it only
 for models that have no receivers.
+
+`insert_select_sql()`: the same INSERT with some values computed by the database from a CTE in
+the same statement (a case's number from the day's sequence, an audit entry's hashes from the
+chain's head), so the row is written once and no round trip waits in between.
 """
 
 from __future__ import annotations
@@ -17,23 +21,38 @@ from django.db import connections, router
 
 
 @cache
-def insert_fields(model) -> tuple:
-    """The columns an INSERT of `model` names: every concrete field but the primary key."""
-    return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+def insert_fields(model, computed: frozenset = frozenset()) -> tuple:
+    """The columns an INSERT of `model` names: every concrete field but the primary key (and
+    but the fields, by attname, whose values the statement computes)."""
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in computed)
 
 
-def insert_params(obj, connection) -> list:
+def insert_params(obj, connection, computed: frozenset = frozenset()) -> list:
     """The values of insert_fields() for the unsaved `obj`, as the ORM would store them."""
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in insert_fields(type(obj))]
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in insert_fields(type(obj), computed)]
+
+
+def _into(model) -> str:
+    quote = connections[router.db_for_write(model)].ops.quote_name
+    columns = ", ".join(quote(f.column) for f in insert_fields(model))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
+
+
+@cache
+def insert_select_sql(model, source: str, computed: tuple[tuple[str, str], ...]) -> str:
+    """`INSERT INTO <model> (<insert_fields()>) SELECT ... FROM <source>`: a parameter per value,
+    except the fields `computed` gives an SQL expression for, as (attname, expression) pairs.
+    Its parameters: insert_params(obj, connection, frozenset(attname for attname, _ in computed))."""
+    expressions = dict(computed)
+    values = ", ".join(expressions.get(f.attname, "%s") for f in insert_fields(model))
+    return f"{_into(model)} SELECT {values} FROM {source}"  # noqa: S608
 
 
 @cache
 def _statement(model, vendor: str, returning: bool, rows: int = 1) -> str:
     quote = connections[router.db_for_write(model)].ops.quote_name
-    fields = insert_fields(model)
-    row = f"({', '.join(['%s'] * len(fields))})"
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608
-           f" VALUES {', '.join([row] * rows)}")
+    row = f"({', '.join(['%s'] * len(insert_fields(model)))})"
+    sql = f"{_into(model)} VALUES {', '.join([row] * rows)}"  # noqa: S608
     if returning:
         sql += f" RETURNING {quote(model._meta.pk.column)}"
     return sql

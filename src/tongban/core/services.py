@@ -14,7 +14,7 @@ from tongban.core import calendar
 from tongban.core.calendar_import import YearSchedule
 from tongban.core.canonical import canonical_json
 from tongban.core.errors import InvalidInput
-from tongban.core.fastinsert import insert, insert_fields, insert_params, mark_saved
+from tongban.core.fastinsert import insert, insert_params, insert_select_sql, mark_saved
 from tongban.core.models import AuditEntry, AuditHead, CalendarDay, CalendarSource, CalendarYear
 
 GENESIS_HASH = "0" * 64
@@ -149,8 +149,7 @@ def _audit_append(entry: AuditEntry, tail: str, *, need_pk: bool) -> AuditEntry:
     computed by the database from the head it has just locked (the same digest as
     audit_entry_hash(): see _hashed_tail). The head's row lock is taken at the end of the
     submission's last batch and held only until the commit that follows."""
-    params = [value for f, value in zip(insert_fields(AuditEntry), insert_params(entry, connection), strict=True)
-              if f.attname not in _FROM_HEAD]
+    params = insert_params(entry, connection, _COMPUTED_NAMES)
     with connection.cursor() as cursor:
         cursor.execute(_append_statement(need_pk), [GENESIS_HASH, GENESIS_HASH, tail, tail, *params])
         if need_pk:
@@ -160,22 +159,20 @@ def _audit_append(entry: AuditEntry, tail: str, *, need_pk: bool) -> AuditEntry:
 
 
 # The entry's columns _audit_append() takes from the head the statement has just moved on.
-_FROM_HEAD = {"prev_hash": "moved.prev_hash", "entry_hash": "moved.last_hash"}
+_FROM_HEAD = (("prev_hash", "moved.prev_hash"), ("entry_hash", "moved.last_hash"))
+_COMPUTED_NAMES = frozenset(name for name, _ in _FROM_HEAD)
 
 
 @cache
 def _append_statement(returning: bool) -> str:
-    quote = connection.ops.quote_name
-    head, table = quote(_HEAD), quote(AuditEntry._meta.db_table)
-    fields = insert_fields(AuditEntry)
+    head = connection.ops.quote_name(_HEAD)
     digest = "encode(sha256(convert_to('[\"' || {prev} || '\",' || %s, 'UTF8')), 'hex')"
     sql = (
         f"WITH moved AS (INSERT INTO {head} (id, count, prev_hash, last_hash)"  # noqa: S608
         f" VALUES (1, 1, %s, {digest.format(prev='%s')})"
         f" ON CONFLICT (id) DO UPDATE SET count = {head}.count + 1, prev_hash = {head}.last_hash,"
         f" last_hash = {digest.format(prev=head + '.last_hash')}"
-        " RETURNING prev_hash, last_hash)"
-        f" INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)})"
-        f" SELECT {', '.join(_FROM_HEAD.get(f.attname, '%s') for f in fields)} FROM moved"
+        " RETURNING prev_hash, last_hash) "
+        + insert_select_sql(AuditEntry, "moved", _FROM_HEAD)
     )
     return sql + " RETURNING id, prev_hash, entry_hash" if returning else sql
