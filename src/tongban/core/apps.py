@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.core import checks  # noqa: F401  (registers the system checks)
+        from tongban.core.choices import install_choice_labels
+
+        install_choice_labels()
