@@ -20,10 +20,21 @@ file holding --bodies precomputed requests (distinct valid GB 11643 ID numbers; 
 differ per body) that each wrk thread cycles through from its own offset. The applicants are
 therefore pooled: the first pass creates them, later passes find and update them.
 
-Each pair is warmed up, then driven by wrk at 64 connections for --duration seconds per endpoint,
-split into interleaved rounds (floor, candidate, floor, ...) so that load from other sessions on
-the machine hits both; after each run the script waits for the server's backlog to drain. Targets: submission >= 30 % of the insert floor, >= 300/s, p99 < 200 ms;
-query >= 25 % of the JSON floor, p99 < 50 ms; no failed request. The script prints the SQLite
+A second gunicorn (4 workers) serves issue 3's yardstick, benchmarks/reference_app.py: a bare
+Django view inserting one row into SQLite in WAL mode and a bare JSON view, no middleware; the
+issue measured them at about 1,100 and 6,600 req/s on the machine its absolute targets were set
+on, so their speed here says how fast this machine is today.
+
+Each trio (floor, candidate, yardstick) is warmed up, then driven by wrk at 64 connections for
+--duration seconds per endpoint, split into interleaved rounds (floor, candidate, yardstick,
+floor, ...) so that load from other sessions on the machine hits all three; after each run the
+script waits for the server's backlog to drain. Targets: submission >= 30 % of the insert floor,
+>= 300/s, p99 < 200 ms; query >= 25 % of the JSON floor, p99 < 50 ms; no failed request. The
+absolute targets are also printed moved to this machine's CPU speed today: 300/s times the
+yardstick JSON view's share of 6,600 req/s, the p99 limits divided by it. That yardstick, not the
+insert, because both endpoints are CPU-bound here (the script prints the machine's CPU busy and
+I/O-wait shares during each endpoint's rounds) while the yardstick insert is bound by the latency
+of SQLite's commit fsync, one writer at a time. The script prints the SQLite
 pragmas (or PostgreSQL durability settings) observed through a connection built from the
 server's settings, and checks afterwards that every acknowledged submission left its case, event
 and audit rows and that the audit chain verifies. Server, var dir and database are removed at
@@ -32,7 +43,7 @@ the end, whatever happens.
 Prerequisite: wrk (`apt-get install -y wrk`); for --database postgres a PostgreSQL server at
 127.0.0.1:5432 with trust auth for user postgres.
 Run:  cd /work/main && .venv/bin/python benchmarks/bench_case_submission.py --database sqlite
-Exit status 0 when every target is met, 1 otherwise.
+Exit status 0 when every target is met as stated (not moved), 1 otherwise.
 """
 
 from __future__ import annotations
@@ -46,6 +57,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
@@ -71,6 +83,10 @@ PG_DB = "tongban_bench"
 
 SUBMIT_PATH, INSERT_PATH = "/api/cases", "/bench/bare-insert"
 QUERY_PATH, JSON_PATH = "/api/public/cases/query", "/bench/bare-json"
+REFERENCE_INSERT, REFERENCE_JSON = "/insert", "/json"
+# What issue 3 measured its yardstick at ("about 1,100 requests/s here; a bare JSON view about
+# 6,600"): the machine the absolute targets were set on.
+ISSUE_REFERENCE_INSERT_RPS, ISSUE_REFERENCE_JSON_RPS = 1100, 6600
 SUBMIT_RATIO, SUBMIT_RPS, SUBMIT_P99_MS = 0.30, 300, 200
 QUERY_RATIO, QUERY_P99_MS = 0.25, 50
 BOUNDARY = "----tongbanbench7MA4YWxkTrZu0gW"
@@ -254,27 +270,83 @@ def pg_admin(sql: str) -> None:
         conn.execute(sql)
 
 
-def drained(base: str) -> None:
+def drained(base: str, path: str = JSON_PATH) -> None:
     """Wait until the requests wrk left queued in the server's backlog have been answered: one
-    request to the bare JSON view comes back only after them. Otherwise the next run would start
+    request to a bare JSON view comes back only after them. Otherwise the next run would start
     by paying for the previous one's backlog (seconds of it, on a loaded machine)."""
-    with urllib.request.urlopen(base + JSON_PATH, timeout=120) as r:  # noqa: S310
+    with urllib.request.urlopen(base + path, timeout=120) as r:  # noqa: S310
         r.read()
 
 
-def interleave(args, base: str, var_dir: Path, floor: dict, candidate: dict) -> tuple[dict, dict]:
+def cpu_ticks() -> list[int]:
+    """The machine's CPU time so far, from /proc/stat: user, nice, system, idle, iowait, ..."""
+    with open("/proc/stat") as stat:
+        return [int(v) for v in stat.readline().split()[1:]]
+
+
+def cpu_shares(before: list[int], after: list[int]) -> dict:
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    return {"busy": 1 - (spent[3] + spent[4]) / total, "iowait": spent[4] / total}
+
+
+def interleave(args, var_dir: Path, *specs: dict) -> list[dict]:
+    """Warm each up, then measure them in turn, round after round; one combined result each,
+    with the machine's CPU shares while it ran."""
     common = dict(connections=args.connections, threads=args.threads, lua_dir=var_dir)
 
     def measured(spec: dict, seconds: int) -> dict:
+        spec = dict(spec)
+        base, drain = spec.pop("base"), spec.pop("drain", JSON_PATH)
+        before = cpu_ticks()
         result = wrk(base, seconds=seconds, **spec, **common)
-        drained(base)
+        result["cpu"] = cpu_shares(before, cpu_ticks())
+        drained(base, drain)
         return result
 
-    for spec in (floor, candidate):
+    for spec in specs:
         measured(spec, args.warmup)
     step = max(1, round(args.duration / args.rounds))
-    rounds = [(measured(floor, step), measured(candidate, step)) for _ in range(args.rounds)]
-    return combine([r[0] for r in rounds]), combine([r[1] for r in rounds])
+    rounds = [[measured(spec, step) for spec in specs] for _ in range(args.rounds)]
+    results = []
+    for k in range(len(specs)):
+        result = combine([r[k] for r in rounds])
+        result["cpu"] = {share: sum(r[k]["cpu"][share] for r in rounds) / len(rounds) for share in ("busy", "iowait")}
+        results.append(result)
+    return results
+
+
+def reference_server(var_dir: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    """Issue 3's yardstick (benchmarks/reference_app.py) on its own port, for the whole run."""
+    env = dict(env, REFERENCE_DB=str(var_dir / "reference.sqlite3"))
+    run([str(PYTHON), str(ROOT / "benchmarks" / "reference_app.py")], env)
+    port = free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        [str(PYTHON), "-m", "gunicorn", "reference_app:application", "--workers", "4",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env=env, cwd=ROOT / "benchmarks", stdout=subprocess.DEVNULL,
+        stderr=(var_dir / "reference.log").open("wb"), start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            drained(base, REFERENCE_JSON)
+            return proc, base
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the reference server did not start") from None
+            time.sleep(0.3)
+
+
+def stop(server: subprocess.Popen | None) -> None:
+    if server is not None and server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)  # its own session: the server and its workers
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def main() -> int:  # noqa: PLR0915
@@ -301,7 +373,7 @@ def main() -> int:  # noqa: PLR0915
         pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
         pg_admin(f"CREATE DATABASE {PG_DB}")
     load_before = os.getloadavg()
-    server = None
+    server = reference = None
     try:
         run([str(TONGBAN), "migrate", "--no-input", "-v", "0"], env)
         print("demo:", " | ".join(run([str(PYTHON), "-c", DEMO], env).split("\n")).strip(" |"))
@@ -340,23 +412,22 @@ def main() -> int:  # noqa: PLR0915
         if status != 201:
             raise SystemExit(f"bare insert failed: {status}")
 
-        insert, submit = interleave(
-            args, base, var_dir,
-            dict(method="POST", path=INSERT_PATH, bodies=bodies, headers=submit_headers),
-            dict(method="POST", path=SUBMIT_PATH, bodies=bodies, headers=submit_headers))
+        reference, reference_base = reference_server(var_dir, env)
+        submit_specs = [dict(base=base, method="POST", path=INSERT_PATH, bodies=bodies, headers=submit_headers),
+                        dict(base=base, method="POST", path=SUBMIT_PATH, bodies=bodies, headers=submit_headers),
+                        dict(base=reference_base, drain=REFERENCE_JSON, method="POST", path=REFERENCE_INSERT,
+                             bodies=bodies, headers=submit_headers)]
+        insert, submit, ref_insert = interleave(args, var_dir, *submit_specs)
         query_bodies = [json.dumps({"number": n, "id_number": i}).encode() for n, i in pairs]
-        floor_json, query = interleave(
-            args, base, var_dir,
-            dict(method="GET", path=JSON_PATH, bodies=[b""], headers={}),
-            dict(method="POST", path=QUERY_PATH, bodies=query_bodies, headers={"Content-Type": "application/json"}))
+        query_specs = [dict(base=base, method="GET", path=JSON_PATH, bodies=[b""], headers={}),
+                       dict(base=base, method="POST", path=QUERY_PATH, bodies=query_bodies,
+                            headers={"Content-Type": "application/json"}),
+                       dict(base=reference_base, drain=REFERENCE_JSON, method="GET", path=REFERENCE_JSON,
+                            bodies=[b""], headers={})]
+        floor_json, query, ref_json = interleave(args, var_dir, *query_specs)
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)  # our own session: tongban serve + gunicorn
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+        stop(server)
+        stop(reference)
     load_after = os.getloadavg()
     log = var_dir / "server.log"
     server_tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:]) if log.exists() else ""
@@ -371,9 +442,9 @@ def main() -> int:  # noqa: PLR0915
     # wrk counts answered requests only; a request cut off when a round ends may still commit.
     rows_ok = (check["cases"] >= acknowledged and check["events"] == check["cases"] == check["audit"]
                and check["materials"] == 2 * check["cases"] and check["audit_chain"])
-    if min(r["requests"] for r in (insert, submit, floor_json, query)) == 0:
+    if min(r["requests"] for r in (insert, submit, floor_json, query, ref_insert, ref_json)) == 0:
         raise SystemExit(f"a wrk run answered nothing: {insert} {submit} {floor_json} {query}\n{server_tail}")
-    failed = sum(r["errors"] + r["non2xx"] for r in (insert, submit, floor_json, query))
+    failed = sum(r["errors"] + r["non2xx"] for r in (insert, submit, floor_json, query, ref_insert, ref_json))
     sub_ratio, q_ratio = submit["rps"] / insert["rps"], query["rps"] / floor_json["rps"]
     verdicts = {
         f"submission/insert >= {SUBMIT_RATIO:.0%}": sub_ratio >= SUBMIT_RATIO,
@@ -384,6 +455,18 @@ def main() -> int:  # noqa: PLR0915
         "no failed request": failed == 0,
         "rows of every acknowledged submission": rows_ok,
     }
+    # The absolute targets moved to this machine's speed today. The submission and the query are
+    # CPU-bound here (the CPU columns below: busy all the time, next to no I/O wait), so they are
+    # moved by the CPU-bound yardstick, the bare JSON view; the yardstick insert is bound by the
+    # latency of SQLite's commit fsync instead (one writer at a time) and is printed for reference.
+    # At 64 closed-loop clients latency scales inversely with speed.
+    insert_speed = ref_insert["rps"] / ISSUE_REFERENCE_INSERT_RPS
+    cpu_speed = ref_json["rps"] / ISSUE_REFERENCE_JSON_RPS
+    scaled = {
+        f"submission >= {SUBMIT_RPS * cpu_speed:.0f}/s": submit["rps"] >= SUBMIT_RPS * cpu_speed,
+        f"submission p99 < {SUBMIT_P99_MS / cpu_speed:.0f} ms": submit["p99_us"] / 1e3 < SUBMIT_P99_MS / cpu_speed,
+        f"query p99 < {QUERY_P99_MS / cpu_speed:.0f} ms": query["p99_us"] / 1e3 < QUERY_P99_MS / cpu_speed,
+    }
     avg = lambda r: r["bytes"] / max(r["requests"], 1)  # noqa: E731
     print(f"bench_case_submission ({args.database}): gunicorn {args.workers} sync workers, wrk {args.threads} "
           f"threads x {args.connections} connections, {args.duration} s each in {args.rounds} interleaved "
@@ -393,11 +476,14 @@ def main() -> int:  # noqa: PLR0915
     print(f"  item {item['code']} {item['name']}: scans for {item['materials']}; {len(bodies)} request bodies, "
           f"{len(pairs)} cases filed first for the query (e.g. {sample})")
     print(f"  load average before {load_before[0]:.2f} / after {load_after[0]:.2f} (1 min)")
-    fmt = "  {:<10} {:<28} {:>8.1f} req/s  p50 {:>7.1f} ms  p99 {:>7.1f} ms  {:>6.0f} B/resp  failed {}"
+    fmt = ("  {:<10} {:<28} {:>8.1f} req/s  p50 {:>7.1f} ms  p99 {:>7.1f} ms  {:>6.0f} B/resp  failed {}"
+           "  cpu busy {:.0%} iowait {:.0%}")
     for label, path, r in (("floor", "POST " + INSERT_PATH, insert), ("submission", "POST " + SUBMIT_PATH, submit),
-                           ("floor", "GET " + JSON_PATH, floor_json), ("query", "POST " + QUERY_PATH, query)):
+                           ("floor", "GET " + JSON_PATH, floor_json), ("query", "POST " + QUERY_PATH, query),
+                           ("reference", "POST " + REFERENCE_INSERT, ref_insert),
+                           ("reference", "GET " + REFERENCE_JSON, ref_json)):
         print(fmt.format(label, path, r["rps"], r["p50_us"] / 1e3, r["p99_us"] / 1e3, avg(r),
-                         r["errors"] + r["non2xx"]))
+                         r["errors"] + r["non2xx"], r["cpu"]["busy"], r["cpu"]["iowait"]))
     print(f"  per-round req/s  insert {insert['round_rps']}  submission {submit['round_rps']}")
     print(f"  per-round req/s  json {floor_json['round_rps']}  query {query['round_rps']}")
     print(f"  latency = median over rounds of each round's p50/p99; submission/insert {sub_ratio:.1%}, "
@@ -405,8 +491,13 @@ def main() -> int:  # noqa: PLR0915
     print(f"  rows after the run: {check['cases']} cases (>= {acknowledged} acknowledged), {check['events']} submit "
           f"events, {check['audit']} case.submit audit entries, {check['materials']} stored materials; "
           f"audit chain: {check['audit_report']}")
+    print(f"  yardstick (benchmarks/reference_app.py): insert {ref_insert['round_rps']}, json {ref_json['round_rps']} "
+          f"req/s per round, {insert_speed:.0%} and {cpu_speed:.0%} of the {ISSUE_REFERENCE_INSERT_RPS:,} and "
+          f"{ISSUE_REFERENCE_JSON_RPS:,} req/s issue 3 measured; this machine's CPU runs at {cpu_speed:.0%} of that one's")
     for name, ok in verdicts.items():
         print(f"  {name:<42} {'PASS' if ok else 'FAIL'}")
+    for name, ok in scaled.items():
+        print(f"  {name:<42} {'PASS' if ok else 'FAIL'}  (the absolute target moved to this machine's CPU speed)")
     return 0 if all(verdicts.values()) else 1
 
 
