@@ -22,8 +22,8 @@ from django.db import connections, router
 
 @cache
 def insert_fields(model, computed: frozenset = frozenset()) -> tuple:
-    """The columns an INSERT of `model` names: every concrete field but the primary key (and
-    but the fields, by attname, whose values the statement computes)."""
+    """The columns an INSERT of `model` names: every concrete field but the primary key and
+    those (by attname) whose values the statement computes itself."""
     return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in computed)
 
 
