@@ -47,7 +47,7 @@ def case_insert_numbered(case: Case, *, day: date) -> Case:
     if connection.vendor != "postgresql":
         case.number = case_number_next(region_code=case.region_code, day=day)
         return insert(case)
-    params = insert_params(case, connection, _NUMBER)
+    params = insert_params(case, connection, _FROM_TAKEN)
     prefix = _prefix(case.region_code, day)
     with connection.cursor() as cursor:
         cursor.execute(_numbered_insert(), [case.region_code, connection.ops.adapt_datefield_value(day), prefix,
@@ -57,7 +57,8 @@ def case_insert_numbered(case: Case, *, day: date) -> Case:
     return case
 
 
-_NUMBER = frozenset({"number"})
+# The case's column _numbered_insert() takes from the sequence row it has just counted on.
+_FROM_TAKEN = (("number", "taken.number"),)
 
 
 @cache
@@ -65,5 +66,5 @@ def _numbered_insert() -> str:
     quote = connection.ops.quote_name
     # The number: the prefix (a parameter) and the sequence, zero-padded to at least 6 digits.
     taken = f"{_COUNT_ON} RETURNING %s || lpad(last::text, greatest(6, length(last::text)), '0') AS number"
-    return (f"WITH taken AS ({taken}) {insert_select_sql(Case, 'taken', (('number', 'taken.number'),))}"
+    return (f"WITH taken AS ({taken}) {insert_select_sql(Case, 'taken', _FROM_TAKEN)}"
             f" RETURNING {quote(Case._meta.pk.column)}, {quote(Case._meta.get_field('number').column)}")

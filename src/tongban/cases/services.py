@@ -76,13 +76,8 @@ class SubmittedRows:
     events: list[CaseEvent]
 
 
-def document_bytes(data: dict) -> bytes:
-    """The canonical JSON of a shared-data document: what its SHA-256 is computed over."""
-    return canonical_bytes(data)
-
-
 def _document_fields(data: dict) -> dict:
-    raw = document_bytes(data)
+    raw = canonical_bytes(data)  # what a shared-data document's SHA-256 is computed over
     return {"sha256": hashlib.sha256(raw).hexdigest(), "content_type": "application/json", "size": len(raw)}
 
 

@@ -21,13 +21,14 @@ from django.db import connections, router
 
 
 @cache
-def insert_fields(model, computed: frozenset = frozenset()) -> tuple:
-    """The columns an INSERT of `model` names: every concrete field but the primary key and
-    those (by attname) whose values the statement computes itself."""
-    return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in computed)
+def insert_fields(model, computed: tuple[tuple[str, str], ...] = ()) -> tuple:
+    """The columns an INSERT of `model` gives a parameter: every concrete field but the primary
+    key and those the statement computes itself (insert_select_sql()'s `computed` pairs)."""
+    names = {attname for attname, _expression in computed}
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in names)
 
 
-def insert_params(obj, connection, computed: frozenset = frozenset()) -> list:
+def insert_params(obj, connection, computed: tuple[tuple[str, str], ...] = ()) -> list:
     """The values of insert_fields() for the unsaved `obj`, as the ORM would store them."""
     return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in insert_fields(type(obj), computed)]
 
@@ -42,7 +43,7 @@ def _into(model) -> str:
 def insert_select_sql(model, source: str, computed: tuple[tuple[str, str], ...]) -> str:
     """`INSERT INTO <model> (<insert_fields()>) SELECT ... FROM <source>`: a parameter per value,
     except the fields `computed` gives an SQL expression for, as (attname, expression) pairs.
-    Its parameters: insert_params(obj, connection, frozenset(attname for attname, _ in computed))."""
+    Its parameters: insert_params(obj, connection, computed)."""
     expressions = dict(computed)
     values = ", ".join(expressions.get(f.attname, "%s") for f in insert_fields(model))
     return f"{_into(model)} SELECT {values} FROM {source}"  # noqa: S608

@@ -149,7 +149,7 @@ def _audit_append(entry: AuditEntry, tail: str, *, need_pk: bool) -> AuditEntry:
     computed by the database from the head it has just locked (the same digest as
     audit_entry_hash(): see _hashed_tail). The head's row lock is taken at the end of the
     submission's last batch and held only until the commit that follows."""
-    params = insert_params(entry, connection, _COMPUTED_NAMES)
+    params = insert_params(entry, connection, _FROM_HEAD)
     with connection.cursor() as cursor:
         cursor.execute(_append_statement(need_pk), [GENESIS_HASH, GENESIS_HASH, tail, tail, *params])
         if need_pk:
@@ -160,7 +160,6 @@ def _audit_append(entry: AuditEntry, tail: str, *, need_pk: bool) -> AuditEntry:
 
 # The entry's columns _audit_append() takes from the head the statement has just moved on.
 _FROM_HEAD = (("prev_hash", "moved.prev_hash"), ("entry_hash", "moved.last_hash"))
-_COMPUTED_NAMES = frozenset(name for name, _ in _FROM_HEAD)
 
 
 @cache

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from tongban.cases.services import document_bytes
+from tongban.core.canonical import canonical_bytes
 from tongban.core.pii import mask_name
 from tongban.idonly.models import FetchReason, FetchStatus
 from tongban.idonly.providers.base import FetchRequest, Provider, ProviderError
@@ -101,7 +101,7 @@ def _run(provider: Provider | None, target: Target, request: FetchRequest, *, id
         else:
             status, reason, detail = check_document(document, target=target, id_number=id_number, name=name)
     latency_ms = int((time.monotonic() - started) * 1000)
-    digest = hashlib.sha256(document_bytes(document)).hexdigest() if status != FetchStatus.FAILED else ""
+    digest = hashlib.sha256(canonical_bytes(document)).hexdigest() if status != FetchStatus.FAILED else ""
     kept = document if status == FetchStatus.FETCHED else None
     if status == FetchStatus.MISMATCH:
         # someone else's records: keep only their hash and the masked name on record, never the data
