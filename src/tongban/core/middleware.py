@@ -1,7 +1,21 @@
-"""Reject NUL characters in request parameters at the edge: no field of ours may hold one,
-and PostgreSQL refuses to store or compare them (a 500 otherwise, on PostgreSQL only)."""
+"""Request middleware of our own.
 
+RejectNulMiddleware: reject NUL characters in request parameters at the edge: no field of ours
+may hold one, and PostgreSQL refuses to store or compare them (a 500 otherwise, on PostgreSQL
+only). LazyMessageMiddleware and LocaleMiddleware: Django's, minus work most requests do not
+need."""
+
+from functools import partial
+
+from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.http import JsonResponse
+from django.middleware import locale
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 
@@ -30,3 +44,44 @@ class RejectNulMiddleware:
                 status=400,
             )
         return self.get_response(request)
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's message middleware, with the storage built on first use.
+
+    Django builds the cookie and session storages (and their signer) for every request, and
+    saves them back after it; most requests (every API call) never add or read a message.
+    A storage nobody touched has nothing to save: Django's update() would do nothing either."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(partial(default_storage, request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's LocaleMiddleware, without looking for a language code at the start of every
+    request's path (twice, each time a failed language look-up) when no URL pattern is
+    prefixed with one: ours are not; the language comes from the cookie or Accept-Language."""
+
+    @staticmethod
+    def _prefixed_patterns(request) -> bool:
+        return is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[0]
+
+    def process_request(self, request):
+        if self._prefixed_patterns(request):
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request, response):
+        if self._prefixed_patterns(request):
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

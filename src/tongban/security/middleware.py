@@ -29,6 +29,10 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Without a session cookie there is no signed-in user to check: looking would only
+        # build the anonymous user that the API's token check replaces anyway.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             if self._idle_expired(request):
