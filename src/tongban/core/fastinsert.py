@@ -8,6 +8,10 @@ auto_now_add, JSON and binary fields are stored exactly as the ORM stores them),
 comes back through RETURNING (SQLite >= 3.35, PostgreSQL). No signals are sent: use it only
 for models that have no receivers.
 
+Most values need no conversion at all (a str for a CharField, an int for a foreign key, None for
+a nullable date) or only the backend's (an int for an integer column): for fields whose class converts exactly as Django's own
+does, such values skip the field's call chain (2-3 us a field; a case has 30).
+
 `insert_select_sql()`: the same INSERT with some values computed by the database from a CTE in
 the same statement (a case's number from the day's sequence, an audit entry's hashes from the
 chain's head), so the row is written once and no round trip waits in between.
@@ -16,8 +20,28 @@ chain's head), so the row is written once and no round trip waits in between.
 from __future__ import annotations
 
 from functools import cache
+from types import NoneType
 
-from django.db import connections, router
+from django.db import connections, models, router
+
+# Django field classes whose get_db_prep_save() returns a value of these exact types unchanged on
+# every backend (None too: a NULL). A subclass qualifies only if it converts values with the very
+# same methods (_converts_as()).
+_UNCHANGED = (
+    (models.CharField, (str,)),
+    (models.TextField, (str,)),
+    (models.BooleanField, (bool,)),
+    (models.AutoField, (int,)),
+    (models.BigAutoField, (int,)),
+    (models.SmallAutoField, (int,)),
+    (models.DateField, ()),
+    (models.DateTimeField, ()),
+)
+# Integer columns: an int goes only through the backend's adapt_integerfield_value() (PostgreSQL
+# tags it with the column's size for server-side binding; SQLite passes it on).
+_INTEGERS = (models.IntegerField, models.SmallIntegerField, models.BigIntegerField, models.PositiveIntegerField,
+             models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
+_CONVERSION = ("pre_save", "get_db_prep_save", "get_db_prep_value", "get_prep_value", "to_python")
 
 
 @cache
@@ -28,9 +52,53 @@ def insert_fields(model, computed: tuple[tuple[str, str], ...] = ()) -> tuple:
     return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in names)
 
 
+def _converts_as(field, base) -> bool:
+    return all(getattr(type(field), name) is getattr(base, name) for name in _CONVERSION)
+
+
+def _value_field(field):
+    """The field whose conversion stores `field`'s values: a foreign key's target."""
+    if isinstance(field, models.ForeignKey) and _converts_as(field, models.ForeignKey):
+        return _value_field(field.target_field)
+    return field
+
+
+def unchanged_types(field) -> tuple[type, ...]:
+    """The exact types of the values field.get_db_prep_save() returns as they are (none: always
+    convert)."""
+    field = _value_field(field)
+    for base, types in _UNCHANGED:
+        if _converts_as(field, base):
+            return (*types, NoneType)
+    return (NoneType,) if integer_type(field) else ()
+
+
+def integer_type(field) -> str | None:
+    """The internal type adapt_integerfield_value() is told for an int of this integer field."""
+    field = _value_field(field)
+    return field.get_internal_type() if any(_converts_as(field, base) for base in _INTEGERS) else None
+
+
+@cache
+def _conversions(model, computed: tuple[tuple[str, str], ...]) -> tuple:
+    """Per insert field: (field, its attname or None if its pre_save() is its own, unchanged_types(),
+    integer_type())."""
+    return tuple((f, f.attname if type(f).pre_save is models.Field.pre_save else None, unchanged_types(f),
+                  integer_type(f)) for f in insert_fields(model, computed))
+
+
 def insert_params(obj, connection, computed: tuple[tuple[str, str], ...] = ()) -> list:
     """The values of insert_fields() for the unsaved `obj`, as the ORM would store them."""
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in insert_fields(type(obj), computed)]
+    params = []
+    for field, attname, unchanged, integer in _conversions(type(obj), computed):
+        value = getattr(obj, attname) if attname else field.pre_save(obj, True)
+        if type(value) in unchanged:
+            params.append(value)
+        elif integer and type(value) is int:
+            params.append(connection.ops.adapt_integerfield_value(value, integer))
+        else:
+            params.append(field.get_db_prep_save(value, connection))
+    return params
 
 
 def _into(model) -> str:
