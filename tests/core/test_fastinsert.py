@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tongban.cases.models import Applicant
+from tongban.cases.models import Applicant, Case
 from tongban.core.fastinsert import (
     insert,
     insert_fields,
@@ -96,7 +96,6 @@ def prepared(do):
     return type(value), value  # the type too: PostgreSQL's Int2/Int4/Int8 equal plain ints
 
 
-@pytest.mark.django_db
 @pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime")
 @time_machine.travel("2026-06-01 09:00 +0800", tick=False)  # auto_now fields: one "now" for both
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -115,8 +114,6 @@ def test_every_value_is_stored_as_the_field_itself_would_store_it(model_field, v
 
 
 def test_most_fields_of_a_case_need_no_conversion_for_their_usual_values():
-    from tongban.cases.models import Case
-
     plain = [f.attname for f in insert_fields(Case) if unchanged_types(f) or integer_type(f)]
     assert {"number", "state", "channel", "center_id", "applicant_id", "version", "id_only", "submitted_at",
             "promised_due", "paused_days"} <= set(plain)

@@ -9,8 +9,9 @@ comes back through RETURNING (SQLite >= 3.35, PostgreSQL). No signals are sent: 
 for models that have no receivers.
 
 Most values need no conversion at all (a str for a CharField, an int for a foreign key, None for
-a nullable date) or only the backend's (an int for an integer column): for fields whose class converts exactly as Django's own
-does, such values skip the field's call chain (2-3 us a field; a case has 30).
+a nullable date) or only the backend's (an int for an integer column): for fields whose class
+converts exactly as Django's own does, such values skip the field's call chain (2-3 us a field;
+a case has 30).
 
 `insert_select_sql()`: the same INSERT with some values computed by the database from a CTE in
 the same statement (a case's number from the day's sequence, an audit entry's hashes from the
@@ -25,7 +26,7 @@ from types import NoneType
 from django.db import connections, models, router
 
 # Django field classes whose get_db_prep_save() returns a value of these exact types unchanged on
-# every backend (None too: a NULL). A subclass qualifies only if it converts values with the very
+# every backend, and None (a NULL): for dates, only None. A subclass qualifies only if it converts values with the very
 # same methods (_converts_as()).
 _UNCHANGED = (
     (models.CharField, (str,)),
