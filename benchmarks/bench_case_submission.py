@@ -57,7 +57,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
@@ -328,15 +327,8 @@ def reference_server(var_dir: Path, env: dict) -> tuple[subprocess.Popen, str]:
         stderr=(var_dir / "reference.log").open("wb"), start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            drained(base, REFERENCE_JSON)
-            return proc, base
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the reference server did not start") from None
-            time.sleep(0.3)
+    wait_ready(base, proc, timeout=60, path=REFERENCE_JSON)
+    return proc, base
 
 
 def stop(server: subprocess.Popen | None) -> None:

@@ -121,13 +121,13 @@ print(ItemVersion.objects.filter(is_current=True).count())
 """
 
 
-def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 30) -> None:
+def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 30, path: str = FLOOR_PATH) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"server exited early with {proc.returncode}")
         try:
-            with urllib.request.urlopen(base + FLOOR_PATH, timeout=2) as r:  # noqa: S310
+            with urllib.request.urlopen(base + path, timeout=2) as r:  # noqa: S310
                 if r.status == 200:
                     return
         except OSError:
