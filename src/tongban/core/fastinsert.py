@@ -26,8 +26,8 @@ from types import NoneType
 from django.db import connections, models, router
 
 # Django field classes whose get_db_prep_save() returns a value of these exact types unchanged on
-# every backend, and None (a NULL): for dates, only None. A subclass qualifies only if it converts values with the very
-# same methods (_converts_as()).
+# every backend, and None (a NULL): for dates, only None. A subclass qualifies only if it converts
+# values with the very same methods (_converts_as()).
 _UNCHANGED = (
     (models.CharField, (str,)),
     (models.TextField, (str,)),
@@ -40,8 +40,8 @@ _UNCHANGED = (
 )
 # Integer columns: an int goes only through the backend's adapt_integerfield_value() (PostgreSQL
 # tags it with the column's size for server-side binding; SQLite passes it on).
-_INTEGERS = (models.IntegerField, models.SmallIntegerField, models.BigIntegerField, models.PositiveIntegerField,
-             models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
+_INTEGERS = (models.IntegerField, models.SmallIntegerField, models.BigIntegerField,
+             models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
 _CONVERSION = ("pre_save", "get_db_prep_save", "get_db_prep_value", "get_prep_value", "to_python")
 
 
