@@ -295,7 +295,7 @@ def revocation_list_publish(*, actor=None) -> RevocationList:
         ).order_by("identifier").values_list("identifier", "status", "status_changed_at")
     ]
     body = canonical_json({"number": number, "issuer": settings.TONGBAN_REGION_CODE,
-                      "issued_at": timezone.now().isoformat(), "entries": entries})
+                           "issued_at": timezone.now().isoformat(), "entries": entries})
     alg, kid, signature = platform_keys.sign_bytes(body.encode())
     row = RevocationList.objects.create(number=number, body=body, alg=alg, kid=kid,
                                         signature=base64.b64encode(signature).decode())
