@@ -87,6 +87,20 @@ def test_malformed_payloads_are_4xx(client, fd_clerk, permit_item):
     assert pointing.status_code == 400
 
 
+def test_a_cut_off_upload_is_a_400_and_writes_nothing(client, fd_clerk, permit_item):
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    client.force_login(fd_clerk)
+    uploads = files(("id.jpg", JPEG, "image/jpeg"), ("contract.pdf", PDF, "application/pdf"))
+    whole = encode_multipart(BOUNDARY, {"payload": payload(factories.id_number()), "files": uploads})
+    response = client.generic("POST", "/api/cases", whole[:-40], content_type=MULTIPART_CONTENT)
+    assert response.status_code == 400
+    assert Case.objects.count() == CaseMaterial.objects.count() == 0
+    for upload in uploads:
+        upload.seek(0)
+    assert client.generic("POST", "/api/cases", encode_multipart(BOUNDARY, {
+        "payload": payload(factories.id_number()), "files": uploads}), content_type=MULTIPART_CONTENT).status_code == 201
+
 def test_two_clerks_acting_on_the_same_version_one_wins_the_other_gets_409(client, fd_clerk, permit_item):
     client.force_login(fd_clerk)
     case = submit(client, factories.id_number()).json()
