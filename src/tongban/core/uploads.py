@@ -95,8 +95,7 @@ class MultipartUploadHandler(FileUploadHandler):
         except Exception:
             self._close(files)
             raise
-        post._mutable = False
-        return post, files
+        return post, files  # POST stays mutable, as Django's parser leaves it
 
     @staticmethod
     def _uploaded(part, field_name: str, name: str) -> UploadedFile:
