@@ -87,7 +87,8 @@ def test_malformed_payloads_are_4xx(client, fd_clerk, permit_item):
     assert pointing.status_code == 400
 
 
-def test_a_cut_off_upload_is_a_400_and_writes_nothing(client, fd_clerk, permit_item):
+def test_a_cut_off_or_oversized_upload_is_refused_with_a_message_and_writes_nothing(client, fd_clerk, permit_item,
+                                                                                    settings):
     from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
     client.force_login(fd_clerk)
@@ -95,7 +96,13 @@ def test_a_cut_off_upload_is_a_400_and_writes_nothing(client, fd_clerk, permit_i
     whole = encode_multipart(BOUNDARY, {"payload": payload(factories.id_number()), "files": uploads})
     response = client.generic("POST", "/api/cases", whole[:-40], content_type=MULTIPART_CONTENT)
     assert response.status_code == 400
+    assert response.json() == {"code": "malformed_body", "message": "上传的内容不完整或格式有误，请重新提交。"}
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 1
+    response = client.generic("POST", "/api/cases", whole, content_type=MULTIPART_CONTENT)
+    assert response.status_code == 413 and response.json()["code"] == "request_too_large"
+    assert "文件过多" in response.json()["message"]
     assert Case.objects.count() == CaseMaterial.objects.count() == 0
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 100
     for upload in uploads:
         upload.seek(0)
     assert client.generic("POST", "/api/cases", encode_multipart(BOUNDARY, {

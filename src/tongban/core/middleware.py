@@ -2,7 +2,9 @@
 
 RejectNulMiddleware: reject NUL characters in request parameters at the edge: no field of ours
 may hold one, and PostgreSQL refuses to store or compare them (a 500 otherwise, on PostgreSQL
-only). LazyMessageMiddleware and LocaleMiddleware: Django's, minus work most requests do not
+only). Reading the parameters here, it also answers a body that cannot be read (cut off,
+malformed, over Django's DATA_UPLOAD_* limits) in the API's error format instead of Django's bare
+400 page. LazyMessageMiddleware and LocaleMiddleware: Django's, minus work most requests do not
 need."""
 
 from functools import partial
@@ -11,7 +13,9 @@ from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware import locale
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -38,7 +42,15 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_nul(request):
+        try:
+            has_nul = _has_nul(request)
+        except MultiPartParserError:
+            return JsonResponse({"code": "malformed_body", "message": _(
+                "The upload is incomplete or malformed. Please send it again.")}, status=400)
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+            return JsonResponse({"code": "request_too_large", "message": _(
+                "The request is too large: too many fields or files, or too much form data.")}, status=413)
+        if has_nul:
             return JsonResponse(
                 {"code": "invalid_input", "message": _("The request contains a NUL character, which no field accepts.")},
                 status=400,
