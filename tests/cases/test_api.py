@@ -87,8 +87,8 @@ def test_malformed_payloads_are_4xx(client, fd_clerk, permit_item):
     assert pointing.status_code == 400
 
 
-def test_a_cut_off_or_oversized_upload_is_refused_with_a_message_and_writes_nothing(client, fd_clerk, permit_item,
-                                                                                    settings):
+def test_a_cut_off_or_oversized_upload_is_refused_with_a_message_and_writes_nothing(client, fd_clerk, permit_item):
+    from django.test import override_settings
     from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
     client.force_login(fd_clerk)
@@ -97,16 +97,16 @@ def test_a_cut_off_or_oversized_upload_is_refused_with_a_message_and_writes_noth
     response = client.generic("POST", "/api/cases", whole[:-40], content_type=MULTIPART_CONTENT)
     assert response.status_code == 400
     assert response.json() == {"code": "malformed_body", "message": "上传的内容不完整或格式有误，请重新提交。"}
-    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 1
-    response = client.generic("POST", "/api/cases", whole, content_type=MULTIPART_CONTENT)
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=1):
+        response = client.generic("POST", "/api/cases", whole, content_type=MULTIPART_CONTENT)
     assert response.status_code == 413 and response.json()["code"] == "request_too_large"
     assert "文件过多" in response.json()["message"]
     assert Case.objects.count() == CaseMaterial.objects.count() == 0
-    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 100
     for upload in uploads:
         upload.seek(0)
     assert client.generic("POST", "/api/cases", encode_multipart(BOUNDARY, {
         "payload": payload(factories.id_number()), "files": uploads}), content_type=MULTIPART_CONTENT).status_code == 201
+
 
 def test_two_clerks_acting_on_the_same_version_one_wins_the_other_gets_409(client, fd_clerk, permit_item):
     client.force_login(fd_clerk)

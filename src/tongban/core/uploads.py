@@ -5,10 +5,11 @@ headers go through the email package; the body through a lazy stream that is pus
 re-read); `multipart` parses the same body in ~60 us. It plugs in through the hook Django gives
 for replacing its parser: an upload handler whose handle_raw_input() returns (POST, FILES).
 
-Django's rules are kept: the DATA_UPLOAD_MAX_* limits raise the exceptions Django raises (a 400),
-a malformed body is a MultiPartParserError (a 400), file names are sanitised as Django does (a
-file whose name sanitises to nothing is dropped), and a body larger than
-FILE_UPLOAD_MAX_MEMORY_SIZE has its large parts spooled to temporary files instead of memory.
+Django's rules are kept: the DATA_UPLOAD_MAX_* limits raise the exceptions Django raises, a
+malformed body is a MultiPartParserError (core.middleware.RejectNulMiddleware, the first to read
+the body, answers them: 413 and 400), file names are sanitised as Django does (a file whose
+name sanitises to nothing is dropped), and a body larger than FILE_UPLOAD_MAX_MEMORY_SIZE has its
+large parts spooled to temporary files instead of memory.
 Not kept: the obsolete Content-Transfer-Encoding: base64 of a part (RFC 7578 forbids it; no
 browser sends it) is not decoded; a file part without a Content-Type is application/octet-stream;
 a file's charset and Content-Type options are str, not bytes.
