@@ -1,6 +1,6 @@
 """Benchmark: case submission and the public status query, each against a bare Django floor.
 
-One gunicorn (`tongban serve --no-worker`, 4 sync workers) serves everything side by side with
+One gunicorn (`tongban serve --no-worker`, its default of sync workers: cores + 1) serves everything side by side with
 the same settings and middleware, on a free loopback port, against a throw-away database
 (SQLite in a temporary var dir, or PostgreSQL database `tongban_bench` created and dropped here)
 loaded with `tongban migrate` + `tongban demo`.
@@ -63,6 +63,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_catalog_search import combine, free_port, run, wait_ready  # noqa: E402
+
+from tongban.core.management.commands.serve import default_web_workers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -349,7 +351,8 @@ def main() -> int:  # noqa: PLR0915
     parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per endpoint")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=default_web_workers(),
+                        help="gunicorn workers (default: tongban serve's, cores + 1)")
     parser.add_argument("--bodies", type=int, default=400, help="precomputed submissions (distinct ID numbers)")
     parser.add_argument("--query-cases", type=int, default=200, help="cases filed in the set-up for the query")
     args = parser.parse_args()

@@ -19,12 +19,25 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def default_web_workers() -> int:
+    """gunicorn workers when neither --workers nor WEB_CONCURRENCY says: one per core this process
+    may run on, and one more. A request is CPU work here and its waits (a local database, an
+    fsync) are short, so more processes only take turns on the cores, and with PostgreSQL on the
+    same machine each brings a backend that competes for them too (benchmarks/README.md,
+    bench_case_submission: 3 workers against 4 on two cores)."""
+    if os.environ.get("WEB_CONCURRENCY"):
+        return int(os.environ["WEB_CONCURRENCY"])
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores + 1
+
+
 class Command(BaseCommand):
     help = "Serve the platform with gunicorn and start the background worker(s)."
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("TONGBAN_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
+        parser.add_argument("--workers", type=int, default=default_web_workers(),
+                            help="gunicorn workers (default: WEB_CONCURRENCY, or cores + 1)")
         parser.add_argument("--no-worker", action="store_true", help="web server only")
         parser.add_argument("--task-workers", type=int, default=int(os.environ.get("TONGBAN_TASK_WORKERS", "1")))
         parser.add_argument("--production", action="store_true",
