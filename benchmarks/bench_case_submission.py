@@ -1,9 +1,9 @@
 """Benchmark: case submission and the public status query, each against a bare Django floor.
 
-One gunicorn (`tongban serve --no-worker`, its default of sync workers: cores + 1) serves everything side by side with
-the same settings and middleware, on a free loopback port, against a throw-away database
-(SQLite in a temporary var dir, or PostgreSQL database `tongban_bench` created and dropped here)
-loaded with `tongban migrate` + `tongban demo`.
+One gunicorn (`tongban serve --no-worker`, its default of cores + 1 sync workers) serves
+everything side by side with the same settings and middleware, on a free loopback port, against
+a throw-away database (SQLite in a temporary var dir, or PostgreSQL database `tongban_bench`
+created and dropped here) loaded with `tongban migrate` + `tongban demo`.
 
   submission  POST /api/cases                 multipart (`payload` JSON + two small scans),
                                               bearer token of the demo clerk fd_clerk: applicant
