@@ -48,6 +48,12 @@ class Conflict(DomainError):
     default_message = _("Someone else changed this record first. Reload and try again.")
 
 
+class RequestTooLarge(DomainError):
+    status = 413
+    code = "request_too_large"
+    default_message = _("The request is too large: too many fields or files, or too much form data.")
+
+
 class CalendarNotCovered(DomainError):
     status = 422
     code = "calendar_year_not_covered"

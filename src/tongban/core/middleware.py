@@ -22,6 +22,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
+from tongban.core.errors import DomainError, InvalidInput, RequestTooLarge
+
 
 def _has_nul(request) -> bool:
     if "\x00" in request.path:
@@ -37,24 +39,25 @@ def _has_nul(request) -> bool:
     return False
 
 
+def _refusal(request) -> DomainError | None:
+    """Why the request's parameters cannot be taken (a NUL, a body that cannot be read), or None."""
+    try:
+        if _has_nul(request):
+            return InvalidInput(_("The request contains a NUL character, which no field accepts."))
+    except MultiPartParserError:
+        return InvalidInput(_("The upload is incomplete or malformed. Please send it again."), code="malformed_body")
+    except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        return RequestTooLarge()
+    return None
+
+
 class RejectNulMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            has_nul = _has_nul(request)
-        except MultiPartParserError:
-            return JsonResponse({"code": "malformed_body", "message": _(
-                "The upload is incomplete or malformed. Please send it again.")}, status=400)
-        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
-            return JsonResponse({"code": "request_too_large", "message": _(
-                "The request is too large: too many fields or files, or too much form data.")}, status=413)
-        if has_nul:
-            return JsonResponse(
-                {"code": "invalid_input", "message": _("The request contains a NUL character, which no field accepts.")},
-                status=400,
-            )
+        if (error := _refusal(request)) is not None:
+            return JsonResponse(error.as_dict(), status=error.status)  # the API's error format (tongban.api)
         return self.get_response(request)
 
 
